@@ -10,9 +10,7 @@ scikit-learn estimators for the model of Zhang, Zhao & LeCun (2015),
   trained with PyTorch through skorch.
 """
 
-from sklearn_charcnn.augmenter import ThesaurusAugmenter
-from sklearn_charcnn.classifier import CharCNNClassifier
-from sklearn_charcnn.quantizer import CharQuantizer
+import importlib
 
 __version__ = "0.1.0"
 
@@ -22,3 +20,23 @@ __all__ = [
     "ThesaurusAugmenter",
     "__version__",
 ]
+
+# Public names are imported on first use, so that the text-only parts
+# (``import sklearn_charcnn.quantizer``) never pay for importing torch.
+_LAZY = {
+    "CharCNNClassifier": "sklearn_charcnn.classifier",
+    "CharQuantizer": "sklearn_charcnn.quantizer",
+    "ThesaurusAugmenter": "sklearn_charcnn.augmenter",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

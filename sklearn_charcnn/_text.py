@@ -30,7 +30,7 @@ def validate_documents(
     decode_error: str = "strict",
     estimator_name: str = "This estimator",
 ) -> list[str]:
-    """Return the documents in ``X`` as a list of ``str``.
+    r"""Return the documents in ``X`` as a list of ``str``.
 
     Parameters
     ----------
@@ -62,7 +62,7 @@ def validate_documents(
     Examples
     --------
     >>> from sklearn_charcnn._text import validate_documents
-    >>> validate_documents(["abc", b"d\\xc3\\xa9f"])
+    >>> validate_documents(["abc", b"d\xc3\xa9f"])
     ['abc', 'déf']
     >>> validate_documents("abc")
     Traceback (most recent call last):
@@ -108,9 +108,11 @@ def validate_documents(
                 ) from None
             except LookupError:
                 raise ValueError(f"Unknown encoding {encoding!r}.") from None
-        elif doc is None or (
-            isinstance(doc, numbers.Real) and np.isnan(doc)
-        ) or type(doc).__name__ in ("NAType", "NaTType"):
+        elif (
+            doc is None
+            or (isinstance(doc, numbers.Real) and np.isnan(doc))
+            or type(doc).__name__ in ("NAType", "NaTType")
+        ):
             raise ValueError(
                 f"Document at index {index} is missing ({doc!r}); {estimator_name} "
                 "needs a string for every document. Drop or fill missing values "

@@ -8,6 +8,7 @@ matrix stays at one byte per character.
 
 from __future__ import annotations
 
+import codecs
 from numbers import Integral
 
 import numpy as np
@@ -23,7 +24,7 @@ __all__ = ["ALPHABETS", "PAPER_ALPHABET", "PAPER_FULL_ALPHABET", "CharQuantizer"
 # 33 other characters (the hyphen is printed twice) and the newline. With the
 # second hyphen removed it has 69 distinct characters.
 _PAPER_PRINTED = (
-    "abcdefghijklmnopqrstuvwxyz0123456789" "-,;.!?:'\"/\\|_@#$%^&*~`+-=<>()[]{}" "\n"
+    "abcdefghijklmnopqrstuvwxyz0123456789-,;.!?:'\"/\\|_@#$%^&*~`+-=<>()[]{}\n"
 )
 PAPER_ALPHABET = "".join(dict.fromkeys(_PAPER_PRINTED))
 """The paper's 69-character alphabet, lower case (the default)."""
@@ -31,6 +32,11 @@ PAPER_ALPHABET = "".join(dict.fromkeys(_PAPER_PRINTED))
 PAPER_FULL_ALPHABET = PAPER_ALPHABET + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 """The paper's alphabet plus the 26 upper-case letters, for its "Full" models
 that distinguish upper- and lower-case letters (95 characters)."""
+
+# Encoding error handler that turns every character the codec cannot encode
+# into one NUL, so that positions are kept and the character gets code 0.
+_TO_NUL = "sklearn_charcnn.to_nul"
+codecs.register_error(_TO_NUL, lambda err: ("\0" * (err.end - err.start), err.end))
 
 ALPHABETS = {"paper": PAPER_ALPHABET, "paper-full": PAPER_FULL_ALPHABET}
 """Named alphabets accepted by ``CharQuantizer(alphabet=...)``."""
@@ -152,6 +158,11 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
                 "The alphabet is empty. Pass a preset name "
                 f"({', '.join(map(repr, ALPHABETS))}) or a non-empty string."
             )
+        if "\0" in alphabet:
+            raise ValueError(
+                "The alphabet contains the NUL character '\\0', which is "
+                "reserved for padding (code 0)."
+            )
         seen = set()
         repeated = [c for c in alphabet if c in seen or seen.add(c)]
         if repeated:
@@ -199,6 +210,11 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
         points = np.fromiter(map(ord, alphabet), dtype=np.int64, count=len(alphabet))
         self._table = np.zeros(points.max() + 1, dtype=self.dtype_)
         self._table[points] = np.arange(1, len(alphabet) + 1)
+        self._byte_table = None
+        if len(self._table) <= 256:
+            byte_table = np.zeros(256, dtype=np.uint8)
+            byte_table[: len(self._table)] = self._table
+            self._byte_table = byte_table.tobytes()
         return self
 
     def transform(self, X):
@@ -222,29 +238,35 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
             estimator_name=type(self).__name__,
         )
         length = self.max_length
+        # Every document becomes exactly ``length`` characters, padded with
+        # NUL (never in an alphabet, and outside one it maps to code 0), so
+        # the joined text reshapes straight into the output matrix. With
+        # ``reverse`` the padding goes in front and the rows are flipped at
+        # the end, which reverses the kept characters and puts the padding
+        # behind them. Cutting before lower() keeps a 1 MB document as cheap
+        # as its kept part; the second cut is there because lower() can
+        # lengthen a string ("İ" becomes two characters).
+        pad = str.rjust if self.reverse else str.ljust
         if self.lowercase_:
-            # Cut before lower-casing so a 1 MB document costs no more than
-            # its kept part; cut again since lower() can lengthen a string.
-            docs = [doc[:length].lower()[:length] for doc in docs]
+            text = "".join(
+                [pad(d[:length].lower()[:length], length, "\0") for d in docs]
+            )
         else:
-            docs = [doc[:length] for doc in docs]
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        out = np.zeros((len(docs), length), dtype=self.dtype_)
-        total = int(lengths.sum())
-        if total == 0:
-            return out
-        points = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32)
-        table = self._table
-        codes = table[np.minimum(points, len(table) - 1)]
-        codes[points >= len(table)] = 0
-        # Row and column of each character of the joined text.
-        rows = np.repeat(np.arange(len(docs)), lengths)
-        starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-        cols = np.arange(total) - starts
-        if self.reverse:
-            cols = np.repeat(lengths - 1, lengths) - cols
-        out[rows, cols] = codes
-        return out
+            text = "".join([pad(d[:length], length, "\0") for d in docs])
+        if self._byte_table is not None:
+            # All alphabet characters are below U+0100: one byte per
+            # character, other characters become NUL, then a byte-to-code
+            # table maps every byte in one C pass.
+            raw = text.encode("latin-1", _TO_NUL).translate(self._byte_table)
+            codes = np.frombuffer(raw, dtype=np.uint8)
+        else:
+            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            table = self._table
+            codes = table[np.minimum(points, len(table) - 1)]
+            codes[points >= len(table)] = 0
+        codes = codes.reshape(len(docs), length)
+        # Both branches copy, so the result is writable and owns its memory.
+        return np.ascontiguousarray(codes[:, ::-1]) if self.reverse else codes.copy()
 
     def get_feature_names_out(self, input_features=None):
         """Name the output columns ``char_0`` ... ``char_{max_length - 1}``.

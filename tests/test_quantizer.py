@@ -1,0 +1,246 @@
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import FeatureUnion, make_pipeline
+
+from sklearn_charcnn import CharQuantizer
+from sklearn_charcnn.quantizer import ALPHABETS, PAPER_ALPHABET, PAPER_FULL_ALPHABET
+
+# Codes of the paper alphabet, counted by hand: letters a..z are 1..26,
+# digits 0..9 are 27..36, then "-" 37, "," 38, ";" 39, "." 40, "!" 41,
+# "?" 42, ... "*" 56, "~" 57, "`" 58 (the printed list's 22nd symbol), "+" 59,
+# "=" 60 (the second "-" is dropped), ... "{" 67, "}" 68, newline 69.
+A, B, C, Z = 1, 2, 3, 26
+ZERO, NINE = 27, 36
+HYPHEN, COMMA, DOT, BANG = 37, 38, 40, 41
+BACKTICK, OPEN_BRACE, CLOSE_BRACE, NEWLINE = 58, 67, 68, 69
+
+
+def quantize(docs, **params):
+    return CharQuantizer(**params).fit(docs).transform(docs)
+
+
+def test_paper_alphabet_has_69_distinct_characters_in_printed_order():
+    assert len(PAPER_ALPHABET) == 69
+    assert len(set(PAPER_ALPHABET)) == 69
+    assert PAPER_ALPHABET.startswith("abcdefghijklmnopqrstuvwxyz0123456789-,;.!?:")
+    assert PAPER_ALPHABET.endswith("+=<>()[]{}\n")
+    assert PAPER_ALPHABET.count("-") == 1
+    assert PAPER_ALPHABET[57] == "`"
+    assert " " not in PAPER_ALPHABET
+    assert ALPHABETS["paper"] == PAPER_ALPHABET
+
+
+def test_paper_full_alphabet_adds_upper_case_letters():
+    assert len(PAPER_FULL_ALPHABET) == 95
+    assert PAPER_FULL_ALPHABET[69:] == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_hand_checked_codes_forward_order():
+    codes = quantize(["a-z09,.!`{}\n"], max_length=12, reverse=False)
+    expected = [A, HYPHEN, Z, ZERO, NINE, COMMA, DOT, BANG, BACKTICK]
+    expected += [OPEN_BRACE, CLOSE_BRACE, NEWLINE]
+    np.testing.assert_array_equal(codes, [expected])
+
+
+def test_reverse_puts_last_kept_char_first():
+    codes = quantize(["abc"], max_length=5)
+    np.testing.assert_array_equal(codes, [[C, B, A, 0, 0]])
+
+
+def test_truncation_keeps_first_characters_then_reverses():
+    # The paper keeps the first l0 characters; backward order then puts the
+    # last kept one ("c") at position 0.
+    codes = quantize(["abcdef"], max_length=3)
+    np.testing.assert_array_equal(codes, [[C, B, A]])
+    codes = quantize(["abcdef"], max_length=3, reverse=False)
+    np.testing.assert_array_equal(codes, [[A, B, C]])
+
+
+def test_padding_is_zero_at_the_end_in_both_orders():
+    for reverse in (True, False):
+        codes = quantize(["ab", ""], max_length=4, reverse=reverse)
+        assert codes[0, 2:].tolist() == [0, 0]
+        assert codes[1].tolist() == [0, 0, 0, 0]
+
+
+def test_space_and_unknown_characters_get_code_zero():
+    codes = quantize(["a b\té€中😀"], max_length=8, reverse=False)
+    np.testing.assert_array_equal(codes, [[A, 0, B, 0, 0, 0, 0, 0]])
+
+
+def test_lowercase_by_default_and_optional():
+    assert quantize(["ABC"], max_length=3).tolist() == [[C, B, A]]
+    assert quantize(["ABC"], max_length=3, lowercase=False).tolist() == [[0, 0, 0]]
+
+
+def test_paper_full_preset_is_case_sensitive_by_itself():
+    quantizer = CharQuantizer(alphabet="paper-full", max_length=3, reverse=False)
+    codes = quantizer.fit_transform(["aA!"])
+    assert quantizer.lowercase_ is False
+    assert codes.tolist() == [[A, 70, BANG]]
+
+
+def test_custom_alphabet_codes_follow_its_order():
+    quantizer = CharQuantizer(alphabet="xyz ", max_length=4, reverse=False)
+    assert quantizer.fit_transform(["z yq"]).tolist() == [[3, 4, 2, 0]]
+    assert quantizer.vocabulary_ == {"x": 1, "y": 2, "z": 3, " ": 4}
+    assert quantizer.n_codes_ == 5
+
+
+def test_dtype_is_smallest_unsigned_integer():
+    assert quantize(["a"]).dtype == np.uint8
+    alphabet = "".join(chr(0x4E00 + i) for i in range(300))
+    codes = quantize([alphabet[299]], alphabet=alphabet, max_length=2)
+    assert codes.dtype == np.uint16
+    assert codes.tolist() == [[300, 0]]
+    # 255 characters plus code 0 still fit one byte.
+    alphabet = "".join(chr(0x4E00 + i) for i in range(255))
+    assert quantize(["x"], alphabet=alphabet).dtype == np.uint8
+
+
+def test_output_shape_and_default_length():
+    codes = quantize(["one", "two", "three"])
+    assert codes.shape == (3, 1014)
+
+
+def test_lowercasing_that_lengthens_text_stays_within_max_length():
+    # "İ".lower() is two characters: i + combining dot.
+    codes = quantize(["İİİ"], max_length=3, reverse=False)
+    assert codes.shape == (1, 3)
+    assert codes[0, 0] == ord("i") - ord("a") + 1
+
+
+def test_bytes_are_decoded_like_tfidf_vectorizer():
+    codes = quantize(
+        [b"ab", "ab".encode("utf-16"), b"\xffab"],
+        max_length=2,
+        reverse=False,
+        encoding="latin-1",
+    )
+    assert codes[0].tolist() == [A, B]
+    replaced = quantize(
+        [b"\xffab"], max_length=3, reverse=False, decode_error="replace"
+    )
+    assert replaced.tolist() == [[0, A, B]]
+    ignored = quantize([b"\xffab"], max_length=3, reverse=False, decode_error="ignore")
+    assert ignored.tolist() == [[A, B, 0]]
+
+
+def test_undecodable_bytes_raise_naming_the_index():
+    with pytest.raises(ValueError, match="index 1 cannot be decoded.*utf-8"):
+        quantize(["ok", b"\xff"])
+
+
+def test_large_and_exotic_documents_are_valid():
+    big = "abc " * 250_000  # 1 MB
+    codes = quantize([big, "", "😀" * 5, "中文字"], max_length=8, reverse=False)
+    assert codes[0].tolist() == [A, B, C, 0, A, B, C, 0]
+    assert codes[1:].sum() == 0
+
+
+def test_accepts_numpy_and_pandas_and_generators():
+    pd = pytest.importorskip("pandas")
+    expected = [[A, B], [C, 0]]
+    for docs in (np.array(["ab", "c"]), pd.Series(["ab", "c"]), ("ab", "c")):
+        assert quantize(docs, max_length=2, reverse=False).tolist() == expected
+    quantizer = CharQuantizer(max_length=2, reverse=False).fit(["x"])
+    assert quantizer.transform(d for d in ["ab", "c"]).tolist() == expected
+    assert quantizer.transform(pd.DataFrame({"text": ["ab", "c"]})).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "docs, error, message",
+    [
+        ("abc", ValueError, "Iterable over raw text documents expected, string"),
+        (b"abc", ValueError, "Iterable over raw text documents expected, string"),
+        (42, TypeError, "Iterable over raw text documents expected, int"),
+        (["a", None], ValueError, "index 1 is missing"),
+        (["a", "b", float("nan")], ValueError, "index 2 is missing"),
+        (["a", 3], TypeError, "index 1 is a int 3"),
+        (np.array([["a", "b"]]), ValueError, r"1-D collection.*shape \(1, 2\)"),
+    ],
+)
+def test_bad_documents_get_clear_errors(docs, error, message):
+    with pytest.raises(error, match=message):
+        CharQuantizer().fit(docs)
+    quantizer = CharQuantizer().fit(["ok"])
+    with pytest.raises(error, match=message):
+        quantizer.transform(docs)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"alphabet": ""}, "alphabet is empty"),
+        ({"alphabet": "abca"}, "repeats the character.*'a'"),
+        ({"max_length": 0}, "max_length"),
+        ({"max_length": 2.5}, "max_length"),
+        ({"lowercase": "yes"}, "lowercase"),
+        ({"decode_error": "skip"}, "decode_error"),
+    ],
+)
+def test_bad_parameters_raise_in_fit(params, message):
+    quantizer = CharQuantizer(**params)  # construction never validates
+    with pytest.raises(ValueError, match=message):
+        quantizer.fit(["a"])
+
+
+def test_transform_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        CharQuantizer().transform(["a"])
+
+
+def test_feature_names_out_name_positions():
+    names = CharQuantizer(max_length=3).fit(["a"]).get_feature_names_out()
+    assert names.tolist() == ["char_0", "char_1", "char_2"]
+
+
+def test_tags_declare_string_input():
+    tags = CharQuantizer().__sklearn_tags__()
+    assert tags.input_tags.string
+    assert not tags.input_tags.two_d_array
+
+
+def test_clone_pickle_and_html_repr():
+    quantizer = CharQuantizer(max_length=7, alphabet="abc").fit(["abc"])
+    restored = pickle.loads(pickle.dumps(quantizer))
+    np.testing.assert_array_equal(
+        restored.transform(["cab"]), quantizer.transform(["cab"])
+    )
+    cloned = clone(quantizer)
+    assert cloned.get_params() == quantizer.get_params()
+    assert not hasattr(cloned, "alphabet_")
+    assert "CharQuantizer" in quantizer._repr_html_()
+
+
+def test_pipeline_and_grid_search_tune_quantizer_parameters():
+    from sklearn.linear_model import LogisticRegression
+
+    docs = [
+        "good movie",
+        "great film",
+        "nice plot",
+        "bad movie",
+        "awful film",
+        "poor plot",
+    ] * 4
+    labels = [1, 1, 1, 0, 0, 0] * 4
+    pipe = make_pipeline(CharQuantizer(max_length=8), LogisticRegression())
+    search = GridSearchCV(pipe, {"charquantizer__max_length": [4, 8]}, cv=2)
+    search.fit(docs, labels)
+    assert search.best_params_["charquantizer__max_length"] in (4, 8)
+    assert search.predict(["good film"]).shape == (1,)
+
+
+def test_sits_in_feature_union_with_tfidf():
+    union = FeatureUnion(
+        [("chars", CharQuantizer(max_length=4)), ("tfidf", TfidfVectorizer())]
+    )
+    out = union.fit_transform(["ab cd", "ef"])
+    assert out.shape[0] == 2 and out.shape[1] == 4 + 3

@@ -214,6 +214,10 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
         if len(self._table) <= 256:
             byte_table = np.zeros(256, dtype=np.uint8)
             byte_table[: len(self._table)] = self._table
+            if self.lowercase_:
+                # Fold ASCII capitals onto their lower case (see transform).
+                for upper in range(ord("A"), ord("Z") + 1):
+                    byte_table[upper] = byte_table[upper + 32]
             self._byte_table = byte_table.tobytes()
         return self
 
@@ -238,25 +242,27 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
             estimator_name=type(self).__name__,
         )
         length = self.max_length
-        # Every document becomes exactly ``length`` characters, padded with
-        # NUL (never in an alphabet, and outside one it maps to code 0), so
-        # the joined text reshapes straight into the output matrix. With
-        # ``reverse`` the padding goes in front and the rows are flipped at
-        # the end, which reverses the kept characters and puts the padding
-        # behind them. Cutting before lower() keeps a 1 MB document as cheap
-        # as its kept part; the second cut is there because lower() can
-        # lengthen a string ("İ" becomes two characters).
-        pad = str.rjust if self.reverse else str.ljust
-        if self.lowercase_:
-            text = "".join(
-                [pad(d[:length].lower()[:length], length, "\0") for d in docs]
-            )
+        narrow = self._byte_table is not None
+        # Cut before lower() so that a 1 MB document costs no more than its
+        # kept part, and again after, since lower() can lengthen a string
+        # ("İ" becomes two characters). On the one-byte path the table
+        # already maps ASCII capitals to the codes of their lower case, so
+        # ASCII documents (the common case; isascii() costs nothing) skip
+        # lower().
+        if self.lowercase_ and narrow:
+            kept = [
+                d[:length] if d.isascii() else d[:length].lower()[:length] for d in docs
+            ]
+        elif self.lowercase_:
+            kept = [d[:length].lower()[:length] for d in docs]
         else:
-            text = "".join([pad(d[:length], length, "\0") for d in docs])
-        if self._byte_table is not None:
-            # All alphabet characters are below U+0100: one byte per
-            # character, other characters become NUL, then a byte-to-code
-            # table maps every byte in one C pass.
+            kept = [d[:length] for d in docs]
+        lengths = np.fromiter(map(len, kept), dtype=np.intp, count=len(kept))
+        text = "".join(kept)
+        if narrow:
+            # Every alphabet character is below U+0100: encode one byte per
+            # character (any other character becomes NUL, code 0), then map
+            # bytes to codes with a 256-entry table in one C pass.
             raw = text.encode("latin-1", _TO_NUL).translate(self._byte_table)
             codes = np.frombuffer(raw, dtype=np.uint8)
         else:
@@ -264,9 +270,14 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
             table = self._table
             codes = table[np.minimum(points, len(table) - 1)]
             codes[points >= len(table)] = 0
-        codes = codes.reshape(len(docs), length)
-        # Both branches copy, so the result is writable and owns its memory.
-        return np.ascontiguousarray(codes[:, ::-1]) if self.reverse else codes.copy()
+        out = np.zeros((len(kept), length), dtype=self.dtype_)
+        if self.reverse:
+            # Reversing the joined codes reverses each document and their
+            # order, so they fill the rows from the last one up.
+            out[::-1][np.arange(length) < lengths[::-1, None]] = codes[::-1]
+        else:
+            out[np.arange(length) < lengths[:, None]] = codes
+        return out
 
     def get_feature_names_out(self, input_features=None):
         """Name the output columns ``char_0`` ... ``char_{max_length - 1}``.

@@ -244,3 +244,56 @@ def test_sits_in_feature_union_with_tfidf():
     )
     out = union.fit_transform(["ab cd", "ef"])
     assert out.shape[0] == 2 and out.shape[1] == 4 + 3
+
+
+def reference_codes(doc, alphabet, max_length, lowercase, reverse):
+    """The paper's quantization, one character at a time."""
+    if lowercase:
+        doc = doc[:max_length].lower()
+    kept = doc[:max_length]
+    if reverse:
+        kept = kept[::-1]
+    codes = [alphabet.index(c) + 1 if c in alphabet else 0 for c in kept]
+    return codes + [0] * (max_length - len(codes))
+
+
+@pytest.mark.parametrize("alphabet", ["paper", "paper-full", "abcÉé中文ｋ"])
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("reverse", [True, False])
+def test_matches_character_by_character_reference(alphabet, lowercase, reverse):
+    # Mixed scripts, Latin-1 capitals, characters whose lower case is longer
+    # (İ) or lands in ASCII (KELVIN SIGN), emoji, and empty documents.
+    pieces = [
+        "Ab",
+        "c!",
+        " ",
+        "É",
+        "é",
+        "İ",
+        "\u212a",
+        "😀",
+        "中文",
+        "ｋＫ",
+        "\n",
+        "Z9",
+    ]
+    rng = np.random.default_rng(0)
+    docs = ["".join(rng.choice(pieces, size=n)) for n in rng.integers(0, 12, 60)]
+    quantizer = CharQuantizer(
+        alphabet=alphabet, max_length=9, lowercase=lowercase, reverse=reverse
+    ).fit(docs)
+    expected = [
+        reference_codes(d, quantizer.alphabet_, 9, lowercase, reverse) for d in docs
+    ]
+    np.testing.assert_array_equal(quantizer.transform(docs), expected)
+
+
+def test_alphabet_with_nul_is_rejected():
+    with pytest.raises(ValueError, match="NUL"):
+        CharQuantizer(alphabet="ab\0").fit(["a"])
+
+
+def test_output_is_writable_and_owns_its_memory():
+    codes = CharQuantizer(max_length=4).fit_transform(["abc", "d"])
+    assert codes.flags.writeable and codes.flags.c_contiguous
+    codes[0, 0] = 9

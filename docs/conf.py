@@ -11,6 +11,7 @@ The example gallery is executed during the build; set
 """
 
 import os
+import re
 import sys
 import warnings
 from datetime import date
@@ -128,6 +129,101 @@ html_context = {"default_mode": "light"}
 html_show_sourcelink = False
 
 
+# -- The ``compare`` command's help, for the user guide ----------------------
+
+
+def _write_compare_help():
+    """Write ``compare --help`` to generated/compare_help.txt (never stale)."""
+    import contextlib
+    import io
+
+    from sklearn_charcnn.cli import main
+
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"  # argparse wraps at the terminal width
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.suppress(SystemExit):
+            main(["compare", "--help"])
+    finally:
+        if columns is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = columns
+    target = DOCS_DIR / "generated" / "compare_help.txt"
+    target.parent.mkdir(exist_ok=True)
+    text = buffer.getvalue()
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+_write_compare_help()
+
+
+# -- The training recipes, for the user guide (read from the code) -------------
+
+_INIT_NAMES = {
+    "default": "PyTorch's default for the convolutions and linear layers "
+    "(uniform, scaled by the fan-in); output layer N(0, 0.01), zero biases",
+    "kaiming": "He (Kaiming) normal for the ReLU layers, Xavier-normal output "
+    "layer, zero biases",
+    "paper": "Gaussian N(0, 0.05) small / N(0, 0.02) large, zero biases",
+}
+
+
+def _describe_recipe(recipe):
+    init = _INIT_NAMES.get(recipe["init"], f"``{recipe['init']}``")
+    optimizer = recipe["optimizer"].__name__
+    extras = ", ".join(
+        f"{key.replace('_', ' ')} {value:g}"
+        for key, value in recipe.get("optimizer_kwargs", {}).items()
+    )
+    schedule = {
+        "warmup-cosine": "linear warm-up over the first "
+        f"{recipe.get('warmup_fraction', 0):.0%} of the steps, then cosine decay "
+        "to zero",
+        "paper-halving": "halved every 3 epochs, 10 times",
+    }.get(recipe["schedule"], f"``{recipe['schedule']}``")
+    smoothing = recipe.get("label_smoothing") or 0
+    patience = recipe["early_stopping"]
+    return {
+        "initialisation": init,
+        "optimizer (``optimizer``)": optimizer + (f", {extras}" if extras else ""),
+        "learning rate (``lr``)": f"{recipe['lr']:g}, {schedule}",
+        "minibatch (``batch_size``)": str(recipe["batch_size"]),
+        "epochs (``max_epochs``)": str(recipe["max_epochs"]),
+        "loss": "cross-entropy"
+        + (f", label smoothing {smoothing:g}" if smoothing else ""),
+        "early stopping (``early_stopping``)": (
+            f"patience {patience} epochs on validation accuracy, best epoch "
+            "restored"
+            if patience
+            else "off"
+        ),
+    }
+
+
+def _write_recipes_table():
+    """Write generated/recipes_table.inc from ``classifier.RECIPES``."""
+    from sklearn_charcnn.classifier import RECIPES
+
+    names = list(RECIPES)
+    described = {name: _describe_recipe(RECIPES[name]) for name in names}
+    lines = [".. list-table::", "   :header-rows: 1", "", "   * -"]
+    lines += [f'     - ``recipe="{name}"``' for name in names]
+    for row in described[names[0]]:
+        lines.append(f"   * - {row}")
+        lines += [f"     - {described[name][row]}" for name in names]
+    target = DOCS_DIR / "generated" / "recipes_table.inc"
+    target.parent.mkdir(exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+_write_recipes_table()
+
+
 # -- Members inherited from scikit-learn and torch ------------------------------
 
 # Inherited methods whose docstrings read well on their own. Everything else
@@ -150,5 +246,19 @@ def _skip_foreign_members(app, what, name, obj, skip, options):
     return True
 
 
+_REF_ROLE = re.compile(r":ref:`([^`<]*?)\s*(?:<[^`>]*>)?`")
+
+
+def _unlink_foreign_refs(app, what, name, obj, options, lines):
+    """Turn :ref: roles of scikit-learn's docstrings into plain text.
+
+    Their labels live in scikit-learn's documentation, not in this one.
+    """
+    module = getattr(obj, "__module__", None) or ""
+    if module.startswith("sklearn."):
+        lines[:] = [_REF_ROLE.sub(lambda m: m.group(1), line) for line in lines]
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_foreign_members)
+    app.connect("autodoc-process-docstring", _unlink_foreign_refs)

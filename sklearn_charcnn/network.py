@@ -17,8 +17,6 @@ a sum of ``kernel_size`` table look-ups (:class:`OneHotConv1d`).
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -183,13 +181,16 @@ class OneHotConv1d(nn.Module):
         batch, length = codes.shape
         kernel = self.kernel_size
         # Row k * n_codes + c of the table is weight[:, c, k].
-        table = (self.weight * self._keep).permute(2, 1, 0).reshape(-1, self.out_channels)
+        table = (
+            (self.weight * self._keep).permute(2, 1, 0).reshape(-1, self.out_channels)
+        )
         windows = codes.long().unfold(1, kernel, 1) + self._offsets
         out = F.embedding_bag(windows.reshape(-1, kernel), table, mode="sum")
         out = out.view(batch, length - kernel + 1, self.out_channels)
         return out.transpose(1, 2) + self.bias[:, None]
 
     def extra_repr(self) -> str:
+        """Describe the layer in the module's printout."""
         return (
             f"n_codes={self.n_codes}, out_channels={self.out_channels}, "
             f"kernel_size={self.kernel_size}"
@@ -294,27 +295,27 @@ class CharCNNModule(nn.Module):
         logits : torch.Tensor of shape (batch, n_classes)
         """
         x = codes
-        for conv, pool in zip(self.convs, self.pools):
+        for conv, pool in zip(self.convs, self.pools, strict=True):
             x = F.relu(conv(x))
             if pool:
                 x = F.max_pool1d(x, pool)
         return self.classifier(x.flatten(1))
 
 
-def init_weights(module: nn.Module, scheme: str = "kaiming", std: float = 0.05):
+def init_weights(module: nn.Module, scheme: str = "default", std: float = 0.05):
     """Initialise the weights of a :class:`CharCNNModule` in place.
 
     Parameters
     ----------
     module : CharCNNModule
         The network.
-    scheme : {"kaiming", "paper"}, default="kaiming"
+    scheme : {"default", "paper"}, default="default"
         ``"paper"``: every weight from N(0, ``std``) and zero biases, as in
         section 2.3 of the paper (std 0.05 small, 0.02 large).
-        ``"kaiming"``: He-normal weights for the ReLU layers (fan-in; the
-        first layer's fan-in counts the ``kernel_size`` characters a window
-        actually holds, since a one-hot input has one non-zero per
-        position), a Xavier-normal output layer and zero biases.
+        ``"default"``: PyTorch's default init of ``nn.Conv1d`` and
+        ``nn.Linear`` (uniform, scaled by the fan-in; the first layer as a
+        convolution over ``n_codes`` one-hot channels), except the output
+        layer: N(0, 0.01) weights and zero biases.
     std : float, default=0.05
         Standard deviation for ``scheme="paper"``.
 
@@ -323,29 +324,37 @@ def init_weights(module: nn.Module, scheme: str = "kaiming", std: float = 0.05):
     module : CharCNNModule
         The same network, for chaining.
 
+    Notes
+    -----
+    The small output layer gives every class about the same probability at
+    the start (initial loss near ``log(n_classes)``). He (Kaiming) normal
+    init was tried too: on the 6,080-document AG News split it stalls at
+    chance for most of 8 epochs with AdamW, where the default init learns.
+
     Examples
     --------
     >>> import torch
     >>> from sklearn_charcnn.network import CharCNNModule, init_weights
     >>> net = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8)
     >>> _ = init_weights(net, "paper", std=0.05)
-    >>> float(net.convs[0].bias.abs().sum())
+    >>> float(net.convs[0].bias.detach().abs().sum())
     0.0
     """
-    if scheme not in ("kaiming", "paper"):
-        raise ValueError(f"Unknown init scheme {scheme!r}; use 'kaiming' or 'paper'.")
-    layers = [m for m in module.modules() if isinstance(m, (OneHotConv1d, nn.Conv1d, nn.Linear))]
+    if scheme not in ("default", "paper"):
+        raise ValueError(f"Unknown init scheme {scheme!r}; use 'default' or 'paper'.")
+    layers = [
+        m
+        for m in module.modules()
+        if isinstance(m, (OneHotConv1d, nn.Conv1d, nn.Linear))
+    ]
     with torch.no_grad():
-        for index, layer in enumerate(layers):
-            if scheme == "paper":
+        if scheme == "paper":
+            for layer in layers:
                 layer.weight.normal_(0.0, std)
-            elif index == len(layers) - 1:
-                nn.init.xavier_normal_(layer.weight)
-            else:
-                if isinstance(layer, OneHotConv1d):
-                    fan_in = layer.kernel_size
-                else:
-                    fan_in = layer.weight[0].numel()
-                layer.weight.normal_(0.0, math.sqrt(2.0 / fan_in))
-            layer.bias.zero_()
+                layer.bias.zero_()
+        else:
+            # The layers were built with PyTorch's default init; only the
+            # output layer changes.
+            layers[-1].weight.normal_(0.0, 0.01)
+            layers[-1].bias.zero_()
     return module

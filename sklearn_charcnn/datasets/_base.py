@@ -1,5 +1,6 @@
-"""Shared machinery of the data set loaders: where data lives, how it is read,
-and how a missing file is downloaded safely.
+"""Shared machinery of the data set loaders.
+
+Where data lives, how it is read, and how a missing file is downloaded safely.
 
 Every loader looks for its files in a folder of the data home
 (``<data_home>/ag_news/``, ``<data_home>/imdb/``, ...), reading an ``.xz``,
@@ -124,7 +125,7 @@ def _find_file(folder: Path, names: Sequence[str]) -> Path | None:
 
 
 def _candidates(name: str) -> list[str]:
-    """The accepted names of a file: compressed copies first, then the original."""
+    """List the accepted names of a file: compressed copies, then the original."""
     return [name + suffix for suffix in _COMPRESSED_SUFFIXES] + [name]
 
 

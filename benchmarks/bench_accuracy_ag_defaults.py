@@ -1,0 +1,118 @@
+"""Does CharCNNClassifier learn AG News with its default settings?
+
+Data: the 7,600 AG News test articles in ``../shared/data/ag_news``
+(text = title + " " + description), split 80/20 stratified with
+``random_state=0``: 6,080 documents to train on, 1,520 to test on.
+
+Model: ``make_pipeline(CharQuantizer(max_length=256),
+CharCNNClassifier(max_epochs=N, random_state=0))`` with every other setting
+at its default (the "default" recipe: 10% of the training documents held
+out for early stopping). Reference in the same run: TF-IDF of word
+1-2-grams + ``LogisticRegression``. Prints both accuracies, their ratio,
+the fit time and the per-epoch validation accuracy.
+
+Run: ``python benchmarks/bench_accuracy_ag_defaults.py [--max-epochs N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import lzma
+import time
+
+import torch
+from _common import SHARED_DATA, write_result
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+
+from sklearn_charcnn import CharCNNClassifier, CharQuantizer
+
+
+def load_ag_news():
+    path = SHARED_DATA / "ag_news" / "test.csv.xz"
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return [f"{title} {text}" for _, title, text in rows], [int(r[0]) for r in rows]
+
+
+def fit_and_score(model, X_train, y_train, X_test, y_test):
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    return model.score(X_test, y_test), fit_s
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-epochs", type=int, default=10)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--verbose", type=int, default=1)
+    args = parser.parse_args()
+
+    X, y = load_ag_news()
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
+    charcnn = make_pipeline(
+        CharQuantizer(max_length=args.max_length),
+        CharCNNClassifier(
+            max_epochs=args.max_epochs,
+            device=args.device,
+            random_state=0,
+            verbose=args.verbose,
+        ),
+    )
+    accuracy, fit_s = fit_and_score(charcnn, X_train, y_train, X_test, y_test)
+    tfidf = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(max_iter=1000),
+    )
+    tfidf_accuracy, tfidf_fit_s = fit_and_score(tfidf, X_train, y_train, X_test, y_test)
+
+    clf = charcnn[-1]
+    history = clf.history_
+    ratio = accuracy / tfidf_accuracy
+    print(f"char-CNN accuracy {accuracy:.4f}  fit {fit_s:.1f} s  epochs {len(history)}")
+    print(f"TF-IDF+LR accuracy {tfidf_accuracy:.4f}  fit {tfidf_fit_s:.1f} s")
+    print(f"char-CNN / TF-IDF accuracy = {ratio:.3f}")
+    path = write_result(
+        "classifier_ag_defaults",
+        {
+            "question": "accuracy of the default CharCNNClassifier on the AG News "
+            "6,080/1,520 split, against TF-IDF + logistic regression",
+            "command": "python benchmarks/bench_accuracy_ag_defaults.py "
+            f"--max-epochs {args.max_epochs} --max-length {args.max_length}",
+            "device": clf.device_,
+            "settings": {
+                "max_length": args.max_length,
+                "params": {
+                    k: v
+                    for k, v in clf.get_params().items()
+                    if isinstance(v, (int, float, str, bool, type(None)))
+                },
+                "n_train": len(X_train),
+                "n_test": len(X_test),
+            },
+            "accuracy": accuracy,
+            "fit_s": fit_s,
+            "epochs_run": len(history),
+            "best_epoch_valid_acc": max(history[:, "valid_acc"]),
+            "history": {
+                key: history[:, key]
+                for key in ("train_loss", "valid_loss", "valid_acc", "dur")
+            },
+            "tfidf_lr_accuracy": tfidf_accuracy,
+            "tfidf_lr_fit_s": tfidf_fit_s,
+            "accuracy_ratio_charcnn_over_tfidf": ratio,
+            "torch_threads": torch.get_num_threads(),
+        },
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""How fast is ThesaurusAugmenter on the 25,000 IMDB training reviews?
+
+Measures, in one run, on one core:
+
+- loading WordNet (once per process, timed on its own);
+- ``ThesaurusAugmenter(random_state=0).fit_transform`` on all reviews, first
+  with an empty synonym cache (every distinct word looked up in WordNet) and
+  then again with the per-process cache filled;
+- a naive reference on a subset: the same algorithm, but calling
+  ``wordnet.lemmas`` and ranking the synonyms again for every word of every
+  document, as a straightforward implementation does (nltk's own synset
+  cache stays on). On the subset the augmenter and the reference produce
+  identical documents (checked), so the ratio compares like with like.
+
+Throughput is reported in documents per second and in MB/s of input text
+(UTF-8 bytes). WordNet is found the way nltk finds it (``NLTK_DATA``); if
+nltk cannot find it, ``../shared/data/nltk_data`` is tried.
+
+Run: ``python benchmarks/bench_augmenter.py [--n-naive N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import lzma
+import os
+import time
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import nltk  # noqa: E402
+import numpy as np  # noqa: E402
+from _common import SHARED_DATA, write_result  # noqa: E402
+
+from sklearn_charcnn.augmenter import (  # noqa: E402
+    _WORD,
+    ThesaurusAugmenter,
+    _check_generator,
+    _truncated_geometric,
+)
+from sklearn_charcnn.thesaurus import load_wordnet, rank_synonyms  # noqa: E402
+
+
+def pin_to_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        core = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {core})
+        return f"pinned to core {core}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def load_reviews() -> list[str]:
+    path = SHARED_DATA / "imdb" / "train.csv.xz"
+    if not path.is_file():
+        raise SystemExit(f"IMDB data not found: {path}")
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
+        return [row["text"] for row in csv.DictReader(handle)]
+
+
+def naive_augment(docs, augmenter, rng):
+    """The same augmentation, looking every word up in WordNet every time."""
+    wordnet = load_wordnet()
+    stop_words, min_length = augmenter.stop_words_, augmenter.min_word_length
+    p, q = augmenter.p, augmenter.q
+    out = []
+    for doc in docs:
+        pieces = _WORD.split(doc)
+        options = []
+        for token in pieces[1::2]:
+            lower = token.lower()
+            synonyms = ()
+            if len(token) >= min_length and lower not in stop_words:
+                lemmas = wordnet.lemmas(lower)
+                if token == lower:
+                    lemmas = [lemma for lemma in lemmas if lemma.name() == lower]
+                synonyms = rank_synonyms(
+                    lower,
+                    (o.name() for lemma in lemmas for o in lemma.synset().lemmas()),
+                )
+                if token == lower or not synonyms:
+                    pass
+                elif token[0].isupper() and token[1:] == lower[1:]:
+                    synonyms = tuple(s[:1].upper() + s[1:] for s in synonyms)
+                elif token == token.upper():
+                    synonyms = tuple(s.upper() for s in synonyms)
+                else:
+                    synonyms = ()
+            options.append(synonyms)
+        where = [i for i, synonyms in enumerate(options) if synonyms]
+        n = len(where)
+        if n == 0:
+            out.append(doc)
+            continue
+        u = rng.random(n + 1)
+        r = 1 + _truncated_geometric(u[0], p, n)
+        chosen = range(n) if r == n else np.argpartition(u[1:], r - 1)[:r]
+        for j, v in zip(chosen, rng.random(r), strict=True):
+            synonyms = options[where[j]]
+            pieces[2 * where[j] + 1] = synonyms[
+                _truncated_geometric(v, q, len(synonyms))
+            ]
+        out.append("".join(pieces))
+    return out
+
+
+def timed(func):
+    start = time.perf_counter()
+    value = func()
+    return value, time.perf_counter() - start
+
+
+def time_wordnet_load():
+    try:
+        nltk.data.find("corpora/wordnet.zip")
+    except LookupError:
+        nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
+    return timed(load_wordnet)[1]
+
+
+def time_augment(docs):
+    augmenter = ThesaurusAugmenter(random_state=0)
+    return timed(lambda: augmenter.fit_transform(docs))
+
+
+def time_naive_reference(docs):
+    augmenter = ThesaurusAugmenter(random_state=0).fit([])
+    return timed(lambda: naive_augment(docs, augmenter, _check_generator(0)))
+
+
+def rates(n_docs, mb, seconds):
+    return {
+        "seconds": round(seconds, 3),
+        "docs_per_s": round(n_docs / seconds, 1),
+        "mb_per_s": round(mb / seconds, 3),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-naive", type=int, default=500)
+    args = parser.parse_args(argv)
+    pinning = pin_to_one_core()
+
+    docs, load_seconds = timed(load_reviews)
+    mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    wordnet_seconds = time_wordnet_load()
+
+    augmented, cold = time_augment(docs)
+    again, warm = time_augment(docs)
+    assert again == augmented  # same random_state, same output
+    changed = sum(a != d for a, d in zip(augmented, docs, strict=True)) / len(docs)
+
+    # The subset: every k-th review, so both labels and all lengths appear.
+    step = max(1, len(docs) // args.n_naive)
+    subset = docs[::step][: args.n_naive]
+    mb_subset = sum(len(d.encode("utf-8")) for d in subset) / 1e6
+    ours_subset, ours_seconds = time_augment(subset)
+    naive_subset, naive_seconds = time_naive_reference(subset)
+    assert naive_subset == ours_subset, "the reference must produce the same text"
+
+    result = {
+        "data": f"IMDB train ({len(docs):,} reviews, {mb:.1f} MB)",
+        "cpu": pinning,
+        "csv_load_seconds": round(load_seconds, 3),
+        "wordnet_load_seconds": round(wordnet_seconds, 3),
+        "full": {
+            "n_docs": len(docs),
+            "input_mb": round(mb, 2),
+            "fraction_of_docs_changed": round(changed, 4),
+            "cold_cache": rates(len(docs), mb, cold),
+            "warm_cache": rates(len(docs), mb, warm),
+        },
+        "subset": {
+            "n_docs": len(subset),
+            "input_mb": round(mb_subset, 3),
+            "thesaurus_augmenter": rates(len(subset), mb_subset, ours_seconds),
+            "naive_reference": rates(len(subset), mb_subset, naive_seconds),
+            "speedup": round(naive_seconds / ours_seconds, 1),
+        },
+    }
+
+    print(f"{result['data']}, {pinning}")
+    print(f"WordNet load: {wordnet_seconds:.2f} s (CSV load {load_seconds:.2f} s)")
+    print(f"{'run':<34}{'docs':>7}{'seconds':>9}{'docs/s':>10}{'MB/s':>8}")
+    rows = [
+        ("augmenter, all, cold cache", len(docs), result["full"]["cold_cache"]),
+        ("augmenter, all, warm cache", len(docs), result["full"]["warm_cache"]),
+        (
+            "augmenter, subset (warm)",
+            len(subset),
+            result["subset"]["thesaurus_augmenter"],
+        ),
+        ("naive reference, subset", len(subset), result["subset"]["naive_reference"]),
+    ]
+    for name, n, row in rows:
+        print(
+            f"{name:<34}{n:>7}{row['seconds']:>9.2f}{row['docs_per_s']:>10.0f}"
+            f"{row['mb_per_s']:>8.2f}"
+        )
+    print(f"speedup over the naive reference: {result['subset']['speedup']}x")
+    print(f"documents changed: {changed:.1%}")
+    path = write_result("augmenter_speed", result)
+    print(f"wrote {path.relative_to(path.parents[2])}")
+
+
+if __name__ == "__main__":
+    main()

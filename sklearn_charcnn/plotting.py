@@ -1,0 +1,251 @@
+"""Plots of a char-CNN's training and of model comparisons.
+
+Two functions, each drawing on a matplotlib ``Axes`` and returning it:
+
+- :func:`plot_learning_curve` draws a fitted :class:`CharCNNClassifier`'s
+  per-epoch scores from its skorch history, with the scores of other models
+  as horizontal lines;
+- :func:`plot_comparison` draws one bar per model for a metric, as the
+  ``compare`` command reports it.
+
+matplotlib is imported when a function is called, not with the module; it is
+an optional dependency (``pip install sklearn-charcnn[plot]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sklearn.exceptions import NotFittedError
+
+__all__ = ["plot_comparison", "plot_learning_curve"]
+
+_ACCURACY_KEYS = ("train_acc", "valid_acc", "test_acc")
+_LABELS = {
+    "train_acc": "training accuracy",
+    "valid_acc": "validation accuracy",
+    "test_acc": "test accuracy",
+    "train_loss": "training loss",
+    "valid_loss": "validation loss",
+}
+
+
+def _check_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            "Plotting needs matplotlib, which is not installed. Install it with "
+            "`pip install matplotlib` or `pip install sklearn-charcnn[plot]`."
+        ) from exc
+
+
+def _pyplot():
+    _check_matplotlib()
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = _pyplot().subplots()
+    return ax
+
+
+def _history(model) -> list[Mapping]:
+    """Return the per-epoch rows of a fitted char-CNN, skorch net or history."""
+    if hasattr(model, "steps"):  # a Pipeline: its final step holds the history
+        model = model.steps[-1][1]
+    if hasattr(model, "history_"):
+        model = model.history_
+    elif hasattr(model, "fit") and not hasattr(model, "history"):
+        raise NotFittedError(
+            f"This {type(model).__name__} instance is not fitted yet; call 'fit' "
+            "before plotting its learning curve."
+        )
+    elif hasattr(model, "fit"):  # a skorch net
+        model = model.history
+    if not isinstance(model, Sequence) or not all(
+        isinstance(row, Mapping) for row in model
+    ):
+        raise TypeError(
+            "plot_learning_curve expects a fitted CharCNNClassifier, a pipeline "
+            "ending with one, a skorch net or History, or a list of per-epoch "
+            f"dicts; got {type(model).__name__}."
+        )
+    if len(model) == 0:
+        raise ValueError("The training history is empty: no epoch was recorded.")
+    return list(model)
+
+
+def plot_learning_curve(
+    model, *, keys=None, baselines=None, ax=None, title="Learning curve"
+):
+    """Plot a char-CNN's scores per training epoch, next to reference scores.
+
+    Parameters
+    ----------
+    model : CharCNNClassifier, Pipeline, skorch net, History or list of dict
+        A fitted :class:`~sklearn_charcnn.CharCNNClassifier` (its
+        ``history_`` is read), a pipeline ending with one, a skorch net, or
+        the history itself: one mapping per epoch, as skorch records it.
+    keys : sequence of str, default=None
+        The history entries to plot. By default the accuracies it holds:
+        ``train_acc``, ``valid_acc`` and ``test_acc`` (the last one is
+        recorded by the ``compare`` command).
+    baselines : mapping of str to float, default=None
+        Scores of other models, e.g. ``{"TF-IDF + LR": 0.89}``, drawn as
+        horizontal dashed lines.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure is made if None.
+    title : str, default="Learning curve"
+        Title of the axes.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    NotFittedError
+        If ``model`` is an estimator that is not fitted.
+
+    See Also
+    --------
+    plot_comparison : One bar per model.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_charcnn.plotting import plot_learning_curve
+    >>> history = [
+    ...     {"epoch": 1, "train_loss": 1.3, "valid_loss": 1.2, "valid_acc": 0.45},
+    ...     {"epoch": 2, "train_loss": 1.0, "valid_loss": 0.9, "valid_acc": 0.62},
+    ... ]
+    >>> ax = plot_learning_curve(history, baselines={"TF-IDF + LR": 0.80})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['validation accuracy', 'TF-IDF + LR']
+    """
+    _check_matplotlib()
+    rows = _history(model)
+    if keys is None:
+        keys = [key for key in _ACCURACY_KEYS if any(key in row for row in rows)]
+        if not keys:
+            raise ValueError(
+                "The history holds no accuracy (train_acc, valid_acc or test_acc); "
+                "pass keys=, e.g. keys=('train_loss', 'valid_loss')."
+            )
+    ax = _axes(ax)
+    for key in keys:
+        points = [
+            (row.get("epoch", i), row[key])
+            for i, row in enumerate(rows, 1)
+            if row.get(key) is not None
+        ]
+        if not points:
+            raise ValueError(
+                f"The history has no entry {key!r}; it has "
+                f"{sorted(k for k in rows[-1] if k != 'batches')}."
+            )
+        epochs, values = zip(*points, strict=True)
+        ax.plot(epochs, values, marker="o", label=_LABELS.get(key, key))
+    # Distinct colours and dash patterns, so that baselines with nearly equal
+    # scores stay distinguishable.
+    colors = ("tab:gray", "tab:red", "tab:purple", "tab:brown", "tab:olive")
+    styles = ("--", ":", "-.", (0, (5, 1)), (0, (1, 3)))
+    for i, (name, score) in enumerate((baselines or {}).items()):
+        ax.axhline(
+            score,
+            linestyle=styles[i % len(styles)],
+            color=colors[i % len(colors)],
+            linewidth=1.5,
+            label=name,
+        )
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy" if all(k.endswith("_acc") for k in keys) else "value")
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_comparison(
+    results, *, metric="accuracy", ax=None, title="Test scores", annotate=True
+):
+    """Plot one horizontal bar per model for one metric.
+
+    Parameters
+    ----------
+    results : mapping of str to float, or list of dict
+        The scores: ``{model name: score}``, or the rows of the ``compare``
+        command's JSON (``"results"``), each a dict with a ``"model"`` entry
+        and the metric; a ``"<metric>_std"`` entry draws an error bar.
+    metric : str, default="accuracy"
+        The entry of each row to plot.
+    ax : matplotlib Axes, default=None
+        Axes to draw on; a new figure is made if None.
+    title : str, default="Test scores"
+        Title of the axes.
+    annotate : bool, default=True
+        Write each score at the end of its bar.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+
+    See Also
+    --------
+    plot_learning_curve : A char-CNN's scores per epoch.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn_charcnn.plotting import plot_comparison
+    >>> ax = plot_comparison({"char-CNN": 0.85, "TF-IDF + LR": 0.89})
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['char-CNN', 'TF-IDF + LR']
+    """
+    _check_matplotlib()
+    if isinstance(results, Mapping):
+        rows = [{"model": name, metric: score} for name, score in results.items()]
+    else:
+        rows = list(results)
+    missing = [row.get("model", "?") for row in rows if metric not in row]
+    if missing:
+        raise ValueError(f"No {metric!r} score for the model(s) {missing}.")
+    names = [str(row["model"]) for row in rows]
+    scores = [row[metric] for row in rows]
+    errors = [row.get(f"{metric}_std", 0.0) or 0.0 for row in rows]
+    ax = _axes(ax)
+    positions = list(range(len(rows)))
+    ax.barh(positions, scores, xerr=errors if any(errors) else None, color="tab:blue")
+    ax.set_yticks(positions, names)
+    ax.invert_yaxis()  # first model on top
+    ax.set_xlabel(metric.replace("_", " "))
+    ax.set_title(title)
+    if annotate:
+        for position, score in zip(positions, scores, strict=True):
+            ax.annotate(
+                f"{score:.3f}" if isinstance(score, float) else str(score),
+                (score, position),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+            )
+    ax.grid(True, axis="x", alpha=0.3)
+    return ax

@@ -133,9 +133,25 @@ def main(argv=None):
                 f"{name:<15}{row['seconds']:>9.3f}{row['input_mb_per_s']:>12.1f}"
                 f"{row['mchars_per_s']:>11.2f}{ratio:>7.1f}x"
             )
+    paper = runs[0]["results"]
+    summary = {
+        "charquantizer_input_mb_per_s": paper["charquantizer"]["input_mb_per_s"],
+        "speedup_over_naive_loop": paper["naive_loop"]["charquantizer_speedup"],
+        "speedup_over_keras_style": paper["keras_style"]["charquantizer_speedup"],
+    }
+    command = "python benchmarks/bench_quantizer.py"
+    if args.n_docs is not None:
+        command += f" --n-docs {args.n_docs}"
     path = write_result(
         "quantizer_speed",
-        {"data": source, "n_docs": len(docs), "threads": 1, "runs": runs},
+        {
+            "command": command,
+            "summary": summary,
+            "data": source,
+            "n_docs": len(docs),
+            "threads": 1,
+            "runs": runs,
+        },
     )
     print(f"\nwrote {path.relative_to(path.parents[2])}")
 

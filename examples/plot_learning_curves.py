@@ -4,10 +4,10 @@ Learning curves next to the TF-IDF baselines
 ============================================
 
 :class:`~sklearn_charcnn.CharCNNClassifier` records skorch's history: the
-training loss, the validation loss and the validation accuracy after every
-epoch. :func:`~sklearn_charcnn.plotting.plot_learning_curve` draws it, with
-the test accuracy of other models as horizontal lines, as the seed notebooks
-of character-level ConvNets and the ``compare`` command do.
+loss and accuracy on the training data and on a held-out validation part
+after every epoch. :func:`~sklearn_charcnn.plotting.plot_learning_curve`
+draws it, with the test accuracy of other models as horizontal lines, as the
+``compare`` command does.
 
 To run in about a minute on two CPU cores the char-CNN trains for 20 epochs
 on 3,000 documents of 128 characters with a reduced network, and early
@@ -94,6 +94,17 @@ fig.tight_layout()
 plt.show()
 
 # %%
+# Reading the curves
+# ------------------
+# The training accuracy is measured on the training batches as they pass,
+# with dropout active. When it climbs far above the validation accuracy while
+# the validation loss rises, the network is memorising its training documents
+# rather than learning what generalises: with a few thousand documents this
+# is the regime where, as the paper found, bag-of-words models remain strong.
+# Early stopping, on by default, keeps the weights of the best validation
+# epoch; more data, or :class:`~sklearn_charcnn.ThesaurusAugmenter`, are the
+# other remedies.
+#
 # The same history is available as data, e.g. to pick the number of epochs:
 history = charcnn[-1].history_
 best = max(history, key=lambda epoch: epoch["valid_acc"])

@@ -7,7 +7,8 @@ scikit-learn estimators for the model of Zhang, Zhao & LeCun (2015),
 - :class:`ThesaurusAugmenter` replaces words by WordNet synonyms, on training
   data only;
 - :class:`CharCNNClassifier` is the paper's 6-convolution, 3-layer network,
-  trained with PyTorch through skorch.
+  trained with PyTorch through skorch;
+- :func:`augment_dataset` adds augmented copies of a training set.
 """
 
 import importlib
@@ -19,6 +20,7 @@ __all__ = [
     "CharQuantizer",
     "ThesaurusAugmenter",
     "__version__",
+    "augment_dataset",
 ]
 
 # Public names are imported on first use, so that the text-only parts
@@ -27,6 +29,7 @@ _LAZY = {
     "CharCNNClassifier": "sklearn_charcnn.classifier",
     "CharQuantizer": "sklearn_charcnn.quantizer",
     "ThesaurusAugmenter": "sklearn_charcnn.augmenter",
+    "augment_dataset": "sklearn_charcnn.augmenter",
 }
 
 

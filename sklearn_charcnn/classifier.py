@@ -246,15 +246,27 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     one-hot vectors, see :class:`~sklearn_charcnn.network.OneHotConv1d`).
 
     ``recipe="default"`` was chosen by experiment on a 6,080-document
-    training split of AG News (``max_length=256``, 8 epochs), where the
-    paper's recipe and plain Adam barely learn: PyTorch's default
-    initialisation with a small output layer (He init stalled at chance),
-    AdamW with weight decay 0.05 (63.6% test accuracy against 55% with
-    0.01 and no label smoothing), batches of 32 (68.2% against 63.6% with
-    64; learning rate 2e-3 left the network dead), learning rate 1e-3 with
-    a linear warm-up over the first 10% of the steps and cosine decay to
-    zero over ``max_epochs``, cross-entropy with label smoothing 0.1, and
-    early stopping on validation accuracy that restores the best epoch.
+    training split of AG News (``max_length=256``, 8 epochs, test accuracy
+    on 1,520 documents), where the paper's recipe and plain Adam barely
+    learn:
+
+    - PyTorch's default initialisation, except a small output layer
+      (N(0, 0.01), zero bias) so that training starts near
+      ``log(n_classes)``. He (Kaiming) init, with or without a small first
+      layer, stayed near chance; so did zeroing all biases.
+    - AdamW, weight decay 0.05, with label smoothing 0.1: 63.6%, against
+      55% with weight decay 0.01 and no label smoothing.
+    - Batches of 32: 68.2%, against 63.6% with 64. A learning rate of 2e-3
+      left the network stuck at chance; 1e-3 is the peak.
+    - A linear warm-up over the first 10% of the steps, then cosine decay
+      to zero at ``max_epochs``.
+    - Early stopping on validation accuracy (patience 5) that restores the
+      weights of the best epoch.
+
+    With ``max_epochs=14`` this reaches 69.3% on that split in 4.5
+    minutes on 2 CPU cores, where TF-IDF + logistic regression reaches
+    87.3%: 6,080 documents is the small-data regime in which the paper
+    itself finds classical models ahead.
 
     ``recipe="paper"`` is section 2.3 of the paper: Gaussian initialisation
     N(0, 0.05) for "small" and N(0, 0.02) for "large", SGD with momentum 0.9,

@@ -19,30 +19,17 @@ SHARED_DATA = Path(
 
 def machine_info() -> dict:
     """Describe the machine a result was measured on."""
-    info = {
-        "platform": platform.platform(),
+    import numpy
+    import sklearn
+
+    from sklearn_charcnn.cli import _machine
+
+    return {
+        **_machine(),
         "processor": platform.processor() or platform.machine(),
-        "python": platform.python_version(),
-        "cpu_count": os.cpu_count(),
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
     }
-    try:
-        import numpy
-        import sklearn
-
-        info["numpy"] = numpy.__version__
-        info["scikit-learn"] = sklearn.__version__
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        import torch
-
-        info["torch"] = torch.__version__
-        info["torch_threads"] = torch.get_num_threads()
-        if torch.cuda.is_available():
-            info["gpu"] = torch.cuda.get_device_name(0)
-    except ImportError:  # pragma: no cover
-        pass
-    return info
 
 
 def best_of(func, repeat: int = 3) -> float:

@@ -4,7 +4,7 @@ Data: the 7,600 AG News test articles shipped with the package, split 80/20
 stratified with ``random_state=0`` (6,080 to train on, 1,520 to test on), as
 in ``bench_accuracy_ag.py``. The model is the ``char-cnn`` of
 ``sklearn_charcnn.cli.make_models`` (``CharQuantizer(max_length=256)`` and a
-small ``CharCNNClassifier``, 10 epochs, batches of 64), trained on all
+small ``CharCNNClassifier``, 10 epochs, its default batch size), trained on all
 training documents with no internal validation split and no early stopping,
 so that augmented copies of a document can never sit on both sides of a
 validation split and every variant trains for the same number of epochs.

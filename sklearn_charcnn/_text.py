@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["validate_documents"]
+__all__ = ["TextInputMixin", "validate_documents"]
 
 
 def _describe(value: object) -> str:
@@ -124,3 +124,27 @@ def validate_documents(
                 f"{estimator_name} expects str or bytes documents."
             )
     return documents
+
+
+class TextInputMixin:
+    """Raw-text input for an estimator with ``encoding`` and ``decode_error``.
+
+    Gives the estimator one way to validate its documents and the tags that
+    tell scikit-learn it takes strings rather than 2-D arrays. Put it before
+    ``TransformerMixin`` and ``BaseEstimator`` in the bases.
+    """
+
+    def _validate_documents(self, X) -> list[str]:
+        return validate_documents(
+            X,
+            encoding=self.encoding,
+            decode_error=self.decode_error,
+            estimator_name=type(self).__name__,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.transformer_tags.preserves_dtype = []
+        return tags

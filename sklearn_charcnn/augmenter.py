@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
-from sklearn_charcnn._text import validate_documents
+from sklearn_charcnn._text import TextInputMixin
 from sklearn_charcnn.thesaurus import WORDNET, load_wordnet, rank_synonyms
 
 __all__ = ["ThesaurusAugmenter", "augment_dataset"]
@@ -86,7 +86,7 @@ class _Candidates(dict):
         return ()  # mixed case ("iPhone", "McCartney"): likely a name, kept
 
 
-class ThesaurusAugmenter(TransformerMixin, BaseEstimator):
+class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
     """Replace random words of the training documents by their synonyms.
 
     The data augmentation of the character-level ConvNet paper: in each
@@ -238,14 +238,6 @@ class ThesaurusAugmenter(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.encoding = encoding
         self.decode_error = decode_error
-
-    def _validate_documents(self, X) -> list[str]:
-        return validate_documents(
-            X,
-            encoding=self.encoding,
-            decode_error=self.decode_error,
-            estimator_name=type(self).__name__,
-        )
 
     def _resolve_thesaurus(self):
         if isinstance(self.thesaurus, str):  # "wordnet", checked by the constraints
@@ -429,13 +421,6 @@ default=None
                 pieces[2 * where[j] + 1] = synonyms[s]
             out.append("".join(pieces))
         return out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
-        return tags
 
 
 def augment_dataset(X, y, *, n_copies=1, augmenter=None, include_original=True):

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
-from sklearn_charcnn._text import validate_documents
+from sklearn_charcnn._text import TextInputMixin
 
 __all__ = ["ALPHABETS", "PAPER_ALPHABET", "PAPER_FULL_ALPHABET", "CharQuantizer"]
 
@@ -42,7 +42,7 @@ ALPHABETS = {"paper": PAPER_ALPHABET, "paper-full": PAPER_FULL_ALPHABET}
 """Named alphabets accepted by ``CharQuantizer(alphabet=...)``."""
 
 
-class CharQuantizer(TransformerMixin, BaseEstimator):
+class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
     """Encode raw documents as the character codes of a character-level ConvNet.
 
     Each document becomes one row of ``max_length`` integer codes: alphabet
@@ -191,12 +191,7 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
             The fitted quantizer.
         """
         alphabet = self._resolve_alphabet()
-        validate_documents(
-            X,
-            encoding=self.encoding,
-            decode_error=self.decode_error,
-            estimator_name=type(self).__name__,
-        )
+        self._validate_documents(X)
         self.alphabet_ = alphabet
         self.vocabulary_ = {char: code for code, char in enumerate(alphabet, 1)}
         if self.lowercase == "auto":
@@ -235,12 +230,7 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
             Character codes, of dtype ``dtype_``.
         """
         check_is_fitted(self, "alphabet_")
-        docs = validate_documents(
-            X,
-            encoding=self.encoding,
-            decode_error=self.decode_error,
-            estimator_name=type(self).__name__,
-        )
+        docs = self._validate_documents(X)
         length = self.max_length
         narrow = self._byte_table is not None
         # Cut before lower() so that a 1 MB document costs no more than its
@@ -294,10 +284,3 @@ class CharQuantizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "alphabet_")
         return np.asarray([f"char_{i}" for i in range(self.max_length)], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
-        return tags

@@ -8,6 +8,7 @@ import argparse
 import shlex
 import sys
 import time
+from pathlib import Path
 
 from sklearn_charcnn.cli import MODEL_NAMES, evaluate, format_table, make_models
 
@@ -60,6 +61,10 @@ def run(args, X_train, y_train, X_test, y_test) -> tuple[list[dict], dict]:
 
 
 def command_line(argv) -> str:
-    script = sys.argv[0] if argv is None else "benchmarks/<script>.py"
+    script = (
+        f"benchmarks/{Path(sys.argv[0]).name}"
+        if argv is None
+        else "benchmarks/<script>.py"
+    )
     args = sys.argv[1:] if argv is None else list(argv)
     return shlex.join(["python", script, *args])

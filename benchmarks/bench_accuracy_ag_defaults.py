@@ -11,7 +11,11 @@ out for early stopping). Reference in the same run: TF-IDF of word
 1-2-grams + ``LogisticRegression``. Prints both accuracies, their ratio,
 the fit time and the per-epoch validation accuracy.
 
-Run: ``python benchmarks/bench_accuracy_ag_defaults.py [--max-epochs N]``
+``--no-batch-norm`` trains the same recipe without its batch normalisation
+(written to ``classifier_ag_no_batch_norm.json``), to measure what it buys.
+
+Run: ``python benchmarks/bench_accuracy_ag_defaults.py [--max-epochs N]
+[--no-batch-norm]``
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ def main():
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--verbose", type=int, default=1)
+    parser.add_argument("--no-batch-norm", action="store_true")
+    parser.add_argument("--output", default=None, help="result name (JSON)")
     args = parser.parse_args()
 
     X, y = load_ag_news()
@@ -63,6 +69,7 @@ def main():
             max_epochs=args.max_epochs,
             device=args.device,
             random_state=0,
+            **({"batch_norm": False} if args.no_batch_norm else {}),
             verbose=args.verbose,
         ),
     )
@@ -80,12 +87,19 @@ def main():
     print(f"TF-IDF+LR accuracy {tfidf_accuracy:.4f}  fit {tfidf_fit_s:.1f} s")
     print(f"char-CNN / TF-IDF accuracy = {ratio:.3f}")
     path = write_result(
-        "classifier_ag_defaults",
+        args.output
+        or (
+            "classifier_ag_no_batch_norm"
+            if args.no_batch_norm
+            else "classifier_ag_defaults"
+        ),
         {
             "question": "accuracy of the default CharCNNClassifier on the AG News "
             "6,080/1,520 split, against TF-IDF + logistic regression",
             "command": "python benchmarks/bench_accuracy_ag_defaults.py "
-            f"--max-epochs {args.max_epochs} --max-length {args.max_length}",
+            f"--max-epochs {args.max_epochs} --max-length {args.max_length}"
+            + (" --no-batch-norm" if args.no_batch_norm else "")
+            + (f" --output {args.output}" if args.output else ""),
             "device": clf.device_,
             "settings": {
                 "max_length": args.max_length,

@@ -3,8 +3,9 @@
 Times, in one run and on the same data, ``fit`` and ``predict`` of
 :class:`~sklearn_charcnn.CharCNNClassifier` against a hand-written PyTorch
 training loop over the same :class:`~sklearn_charcnn.network.CharCNNModule`:
-same initialisation, optimizer (AdamW, weight decay 0.05), learning-rate
-schedule, label-smoothed loss, batch size and epochs, no validation split.
+same initialisation, training-time batch normalisation folded away at the
+end, optimizer (AdamW, weight decay 0.05), learning-rate schedule,
+label-smoothed loss, batch size and epochs, no validation split.
 On CUDA both keep the codes as uint8 until they reach the device and run
 the forward pass under bf16 autocast; the plain loop keeps the whole code
 matrix on the device.
@@ -85,6 +86,7 @@ def time_plain_loop(X, y, args, device):
         n_classes=int(y.max()) + 1,
         n_filters=preset["n_filters"],
         fc_width=preset["fc_width"],
+        batch_norm=recipe["batch_norm"],
     )
     init_weights(module, recipe["init"])
     module.to(device)
@@ -113,6 +115,7 @@ def time_plain_loop(X, y, args, device):
             loss.backward()
             optimizer.step()
             schedule.step()
+    module.fold_batch_norm()
     _sync(device)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()

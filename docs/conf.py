@@ -165,8 +165,6 @@ _write_compare_help()
 _INIT_NAMES = {
     "default": "PyTorch's default for the convolutions and linear layers "
     "(uniform, scaled by the fan-in); output layer N(0, 0.01), zero biases",
-    "kaiming": "He (Kaiming) normal for the ReLU layers, Xavier-normal output "
-    "layer, zero biases",
     "paper": "Gaussian N(0, 0.05) small / N(0, 0.02) large, zero biases",
 }
 
@@ -188,6 +186,12 @@ def _describe_recipe(recipe):
     patience = recipe["early_stopping"]
     return {
         "initialisation": init,
+        "batch normalisation (``batch_norm``)": (
+            "after every convolution during training, folded into the "
+            "convolutions when fit ends"
+            if recipe["batch_norm"]
+            else "off"
+        ),
         "optimizer (``optimizer``)": optimizer + (f", {extras}" if extras else ""),
         "learning rate (``lr``)": f"{recipe['lr']:g}, {schedule}",
         "minibatch (``batch_size``)": str(recipe["batch_size"]),

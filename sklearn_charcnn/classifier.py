@@ -43,6 +43,7 @@ RECIPES = {
     # (see the class docstring, Notes).
     "default": {
         "init": "default",
+        "batch_norm": True,
         "optimizer": torch.optim.AdamW,
         "optimizer_kwargs": {"weight_decay": 0.05},
         "lr": 1e-3,
@@ -57,6 +58,7 @@ RECIPES = {
     # 3 epochs 10 times, minibatch 128, Gaussian init.
     "paper": {
         "init": "paper",
+        "batch_norm": False,
         "optimizer": torch.optim.SGD,
         "optimizer_kwargs": {"momentum": 0.9},
         "lr": 0.01,
@@ -173,6 +175,12 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         size's.
     dropout : float, default=0.5
         Dropout probability between the fully-connected layers.
+    batch_norm : bool, default=None
+        Train with a batch normalisation between every convolution and its
+        ReLU, then fold it into the convolution weights at the end of
+        ``fit``, so that the fitted network is exactly the paper's (see
+        :meth:`~sklearn_charcnn.network.CharCNNModule.fold_batch_norm`).
+        ``None`` takes the recipe's (on for "default", off for "paper").
     n_codes : int, default=None
         Number of distinct input codes, code 0 included (the one-hot size).
         ``None``: 256 for ``uint8`` input, which covers any
@@ -246,27 +254,37 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     one-hot vectors, see :class:`~sklearn_charcnn.network.OneHotConv1d`).
 
     ``recipe="default"`` was chosen by experiment on a 6,080-document
-    training split of AG News (``max_length=256``, 8 epochs, test accuracy
-    on 1,520 documents), where the paper's recipe and plain Adam barely
-    learn:
+    training split of AG News (``max_length=256``, test accuracy on 1,520
+    documents), where the paper's recipe and plain Adam barely learn:
 
+    - Batch normalisation between each convolution and its ReLU during
+      training, folded into the convolution weights when ``fit`` ends, so
+      the fitted network is the paper's, unchanged. With it, 10 epochs
+      reach 77.6% and the validation accuracy leaves chance level in the
+      first epoch. With ``batch_norm=False`` and the same seed the network
+      sat at chance level (25.0%) until early stopping ended the fit after
+      6 epochs; in other runs without it the network spent 2-3 epochs at
+      chance, then reached 65-69% in 10-14 epochs.
     - PyTorch's default initialisation, except a small output layer
       (N(0, 0.01), zero bias) so that training starts near
-      ``log(n_classes)``. He (Kaiming) init, with or without a small first
-      layer, stayed near chance; so did zeroing all biases.
-    - AdamW, weight decay 0.05, with label smoothing 0.1: 63.6%, against
-      55% with weight decay 0.01 and no label smoothing.
-    - Batches of 32: 68.2%, against 63.6% with 64. A learning rate of 2e-3
-      left the network stuck at chance; 1e-3 is the peak.
+      ``log(n_classes)``. Variance-preserving schemes (He, or unit-variance
+      scaling layer by layer on a batch of data) stayed near chance without
+      batch normalisation.
+    - AdamW, weight decay 0.05, peak learning rate 1e-3, batches of 32,
+      label smoothing 0.1.
     - A linear warm-up over the first 10% of the steps, then cosine decay
       to zero at ``max_epochs``.
     - Early stopping on validation accuracy (patience 5) that restores the
       weights of the best epoch.
 
-    With ``max_epochs=14`` this reaches 69.3% on that split in 4.5
-    minutes on 2 CPU cores, where TF-IDF + logistic regression reaches
-    87.3%: 6,080 documents is the small-data regime in which the paper
-    itself finds classical models ahead.
+    On that split TF-IDF + logistic regression reaches 87-88%: 6,080
+    documents is the small-data regime in which the paper itself finds
+    classical models ahead. The network fits its training data almost
+    perfectly by epoch 8; more data is what narrows the gap: adding two
+    thesaurus-augmented copies of every training document
+    (:func:`~sklearn_charcnn.augment_dataset`) lifts the default recipe
+    from 77.6% to 80.9% (10 epochs on the whole training split, without a
+    validation split).
 
     ``recipe="paper"`` is section 2.3 of the paper: Gaussian initialisation
     N(0, 0.05) for "small" and N(0, 0.02) for "large", SGD with momentum 0.9,
@@ -309,6 +327,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         "n_filters": [Interval(Integral, 1, None, closed="left"), None],
         "fc_width": [Interval(Integral, 1, None, closed="left"), None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "batch_norm": ["boolean", None],
         "n_codes": [Interval(Integral, 1, None, closed="left"), None],
         "recipe": [StrOptions(set(RECIPES))],
         "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
@@ -329,6 +348,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         n_filters=None,
         fc_width=None,
         dropout=0.5,
+        batch_norm=None,
         n_codes=None,
         recipe="default",
         max_epochs=None,
@@ -346,6 +366,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.n_filters = n_filters
         self.fc_width = fc_width
         self.dropout = dropout
+        self.batch_norm = batch_norm
         self.n_codes = n_codes
         self.recipe = recipe
         self.max_epochs = max_epochs
@@ -557,6 +578,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 n_filters=self.n_filters or preset["n_filters"],
                 fc_width=self.fc_width or preset["fc_width"],
                 dropout=self.dropout,
+                batch_norm=(
+                    recipe["batch_norm"] if self.batch_norm is None else self.batch_norm
+                ),
             )
             init_weights(module, recipe["init"], std=preset["init_std"])
             self.net_ = _CharCNNNet(
@@ -585,6 +609,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 verbose=self.verbose,
             )
             self.net_.fit(X, y_codes)
+        # Training-time normalisation only: the fitted network is the
+        # paper's, computing what the normalised one did in eval mode.
+        self.net_.module_.fold_batch_norm()
         self.history_ = self.net_.history
         return self
 

@@ -156,6 +156,40 @@ def test_default_recipe_uses_adamw_and_label_smoothing():
     assert clf.net_.criterion_.label_smoothing == 0.1
 
 
+def test_default_recipe_trains_with_batch_norm_and_folds_it_away():
+    X, y = make_codes()
+    clf = tiny().fit(X, y)
+    module = clf.net_.module_
+    # The normalisations were trained (the optimizer holds their parameters)
+    # and are gone from the fitted network, which is the paper's.
+    n_params = sum(len(group["params"]) for group in clf.net_.optimizer_.param_groups)
+    assert n_params == len(list(module.parameters())) + 2 * 6
+    assert module.norms is None
+    assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in module.modules())
+    # Predictions come from the folded network.
+    with torch.no_grad():
+        logits = module.eval()(torch.as_tensor(X))
+    np.testing.assert_array_equal(
+        clf.predict(X), clf.classes_[logits.argmax(1).numpy()]
+    )
+
+
+@pytest.mark.parametrize(
+    "params, trained_norms",
+    [
+        ({"recipe": "paper"}, False),
+        ({"recipe": "paper", "batch_norm": True}, True),
+        ({"batch_norm": False}, False),
+    ],
+)
+def test_batch_norm_follows_the_recipe_unless_set(params, trained_norms):
+    X, y = make_codes(n_samples=20)
+    clf = tiny(max_epochs=1, **params).fit(X, y)
+    n_params = sum(len(group["params"]) for group in clf.net_.optimizer_.param_groups)
+    n_module = len(list(clf.net_.module_.parameters()))
+    assert n_params == n_module + (12 if trained_norms else 0)
+
+
 def test_extra_callbacks_run_and_are_not_mutated():
     class CountEpochs(Callback):
         def __init__(self):

@@ -138,3 +138,45 @@ def test_unknown_init_scheme():
     net = CharCNNModule(n_codes=5, input_length=123, n_classes=2, n_filters=2)
     with pytest.raises(ValueError, match="Unknown init scheme"):
         init_weights(net, "kaiming")
+
+
+def _train_norms(net, codes, steps=3):
+    """Move the running statistics and affine parameters off their start."""
+    net.train()
+    with torch.no_grad():
+        for _ in range(steps):
+            net(codes)
+        for norm in net.norms:
+            norm.weight.uniform_(0.5, 2.0)
+            norm.bias.uniform_(-0.5, 0.5)
+    return net.eval()
+
+
+def test_batch_norm_sits_between_every_convolution_and_its_relu():
+    net = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8, batch_norm=True)
+    assert [n.num_features for n in net.norms] == [4] * 6
+    plain = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8)
+    assert plain.norms is None
+    assert "norms.0.running_mean" in net.state_dict()
+
+
+def test_fold_batch_norm_keeps_the_outputs_and_leaves_the_paper_network():
+    torch.manual_seed(0)
+    net = CharCNNModule(70, 256, 3, n_filters=16, fc_width=32, batch_norm=True)
+    codes = torch.randint(0, 70, (8, 256))
+    _train_norms(net, codes)
+    before = net(codes)
+    net.fold_batch_norm()
+    assert net.norms is None
+    plain_keys = CharCNNModule(70, 256, 3, n_filters=16, fc_width=32).state_dict()
+    assert net.state_dict().keys() == plain_keys.keys()
+    torch.testing.assert_close(net(codes), before, rtol=1e-4, atol=1e-5)
+
+
+def test_fold_batch_norm_without_norms_changes_nothing():
+    torch.manual_seed(0)
+    net = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8)
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    net.fold_batch_norm()
+    for key, value in net.state_dict().items():
+        assert torch.equal(value, before[key])

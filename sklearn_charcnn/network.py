@@ -351,12 +351,9 @@ class CharCNNModule(nn.Module):
         if self.norms is None:
             return self
         for conv, norm in zip(self.convs, self.norms, strict=True):
-            scale = norm.running_var.add(norm.eps).rsqrt()
-            if norm.affine:
-                scale = scale * norm.weight
-            shift = -norm.running_mean * scale
-            if norm.affine:
-                shift = shift + norm.bias
+            # The norms are built affine (gamma, beta) with running statistics.
+            scale = norm.weight * norm.running_var.add(norm.eps).rsqrt()
+            shift = norm.bias - norm.running_mean * scale
             conv.weight.mul_(scale.view(-1, 1, 1))
             conv.bias.copy_(conv.bias * scale + shift)
         self.norms = None

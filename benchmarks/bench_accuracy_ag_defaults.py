@@ -26,6 +26,7 @@ import lzma
 import time
 
 import torch
+from _accuracy import command_line
 from _common import SHARED_DATA, write_result
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -40,6 +41,16 @@ def load_ag_news():
     with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     return [f"{title} {text}" for _, title, text in rows], [int(r[0]) for r in rows]
+
+
+def summarize(result: dict) -> list[str]:
+    """The README line of a result: both accuracies, the fit, the ratio."""
+    return [
+        f"char-CNN accuracy {result['accuracy']:.4f} (fit {result['fit_s']:.0f} s, "
+        f"{result['epochs_run']} epochs) vs TF-IDF + LR "
+        f"{result['tfidf_lr_accuracy']:.4f}, ratio "
+        f"{result['accuracy_ratio_charcnn_over_tfidf']:.3f}"
+    ]
 
 
 def fit_and_score(model, X_train, y_train, X_test, y_test):
@@ -86,6 +97,35 @@ def main():
     print(f"char-CNN accuracy {accuracy:.4f}  fit {fit_s:.1f} s  epochs {len(history)}")
     print(f"TF-IDF+LR accuracy {tfidf_accuracy:.4f}  fit {tfidf_fit_s:.1f} s")
     print(f"char-CNN / TF-IDF accuracy = {ratio:.3f}")
+    result = {
+        "question": "accuracy of the default CharCNNClassifier on the AG News "
+        "6,080/1,520 split, against TF-IDF + logistic regression",
+        "command": command_line(None),
+        "device": clf.device_,
+        "settings": {
+            "max_length": args.max_length,
+            "params": {
+                k: v
+                for k, v in clf.get_params().items()
+                if isinstance(v, (int, float, str, bool, type(None)))
+            },
+            "n_train": len(X_train),
+            "n_test": len(X_test),
+        },
+        "accuracy": accuracy,
+        "fit_s": fit_s,
+        "epochs_run": len(history),
+        "best_epoch_valid_acc": max(history[:, "valid_acc"]),
+        "history": {
+            key: history[:, key]
+            for key in ("train_loss", "valid_loss", "valid_acc", "dur")
+        },
+        "tfidf_lr_accuracy": tfidf_accuracy,
+        "tfidf_lr_fit_s": tfidf_fit_s,
+        "accuracy_ratio_charcnn_over_tfidf": ratio,
+        "torch_threads": torch.get_num_threads(),
+    }
+    result["summary"] = summarize(result)
     path = write_result(
         args.output
         or (
@@ -93,37 +133,7 @@ def main():
             if args.no_batch_norm
             else "classifier_ag_defaults"
         ),
-        {
-            "question": "accuracy of the default CharCNNClassifier on the AG News "
-            "6,080/1,520 split, against TF-IDF + logistic regression",
-            "command": "python benchmarks/bench_accuracy_ag_defaults.py "
-            f"--max-epochs {args.max_epochs} --max-length {args.max_length}"
-            + (" --no-batch-norm" if args.no_batch_norm else "")
-            + (f" --output {args.output}" if args.output else ""),
-            "device": clf.device_,
-            "settings": {
-                "max_length": args.max_length,
-                "params": {
-                    k: v
-                    for k, v in clf.get_params().items()
-                    if isinstance(v, (int, float, str, bool, type(None)))
-                },
-                "n_train": len(X_train),
-                "n_test": len(X_test),
-            },
-            "accuracy": accuracy,
-            "fit_s": fit_s,
-            "epochs_run": len(history),
-            "best_epoch_valid_acc": max(history[:, "valid_acc"]),
-            "history": {
-                key: history[:, key]
-                for key in ("train_loss", "valid_loss", "valid_acc", "dur")
-            },
-            "tfidf_lr_accuracy": tfidf_accuracy,
-            "tfidf_lr_fit_s": tfidf_fit_s,
-            "accuracy_ratio_charcnn_over_tfidf": ratio,
-            "torch_threads": torch.get_num_threads(),
-        },
+        result,
     )
     print(f"wrote {path}")
 

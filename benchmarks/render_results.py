@@ -93,13 +93,6 @@ def other_line(payload: dict) -> str:
         summary = "; ".join(map(str, summary))
     elif isinstance(summary, dict):
         summary = ", ".join(f"{key} = {value:g}" for key, value in summary.items())
-    if not summary and "tfidf_lr_accuracy" in payload:
-        summary = (
-            f"char-CNN accuracy {payload['accuracy']:.4f} (fit "
-            f"{payload['fit_s']:.0f} s, {payload['epochs_run']} epochs) vs TF-IDF + "
-            f"LR {payload['tfidf_lr_accuracy']:.4f}, ratio "
-            f"{payload['accuracy_ratio_charcnn_over_tfidf']:.3f}"
-        )
     if not summary:
         found = list(_ratios({k: v for k, v in payload.items() if k != "machine"}))
         summary = ", ".join(f"{key} = {value:g}" for key, value in found[:6])

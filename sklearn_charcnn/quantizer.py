@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
 from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
 from sklearn_charcnn._text import TextInputMixin
 
@@ -227,9 +228,15 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         codes : ndarray of shape (n_samples, max_length)
-            Character codes, of dtype ``dtype_``.
+            Character codes, of dtype ``dtype_``. When ``X`` is an
+            :class:`~sklearn_charcnn._augmented.AugmentedDocuments` (the
+            output of :class:`ThesaurusAugmenter` with ``n_copies > 0``), an
+            :class:`~sklearn_charcnn._augmented.AugmentedCodes` carrying its
+            row information (``origin``, ``copy_index``, ``per_epoch``).
         """
         check_is_fitted(self, "alphabet_")
+        # Validation turns X into a plain list: keep its row information.
+        rows = X if isinstance(X, AugmentedDocuments) else None
         docs = self._validate_documents(X)
         length = self.max_length
         narrow = self._byte_table is not None
@@ -267,6 +274,8 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
             out[::-1][np.arange(length) < lengths[::-1, None]] = codes[::-1]
         else:
             out[np.arange(length) < lengths[:, None]] = codes
+        if rows is not None:
+            return AugmentedCodes.wrap(out, rows)
         return out
 
     def get_feature_names_out(self, input_features=None):

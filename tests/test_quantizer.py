@@ -297,3 +297,43 @@ def test_output_is_writable_and_owns_its_memory():
     codes = CharQuantizer(max_length=4).fit_transform(["abc", "d"])
     assert codes.flags.writeable and codes.flags.c_contiguous
     codes[0, 0] = 9
+
+
+def test_augmented_documents_give_codes_carrying_their_rows():
+    from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
+
+    docs = AugmentedDocuments(
+        ["ab", "c", "AB"], origin=[0, 1, 0], copy_index=[0, 0, 1], per_epoch=True
+    )
+    plain = CharQuantizer(max_length=3).fit(["x"]).transform(list(docs))
+    for codes in (
+        CharQuantizer(max_length=3).fit(["x"]).transform(docs),
+        CharQuantizer(max_length=3).fit_transform(docs),
+    ):
+        assert isinstance(codes, AugmentedCodes)
+        np.testing.assert_array_equal(codes, [[B, A, 0], [C, 0, 0], [B, A, 0]])
+        np.testing.assert_array_equal(codes, plain)
+        assert codes.origin.tolist() == [0, 1, 0]
+        assert codes.copy_index.tolist() == [0, 0, 1]
+        assert codes.per_epoch is True
+    # Any other input stays a plain array.
+    assert type(plain) is np.ndarray
+
+
+def test_augmented_rows_survive_a_pipeline_step():
+    from sklearn.preprocessing import FunctionTransformer
+
+    from sklearn_charcnn._augmented import AugmentedDocuments, row_origins
+
+    docs = AugmentedDocuments(["ab", "ab!"], origin=[0, 0], copy_index=[0, 1])
+    seen = {}
+
+    def record(codes):
+        seen["rows"] = row_origins(codes)
+        return codes
+
+    pipe = make_pipeline(CharQuantizer(max_length=4), FunctionTransformer(record))
+    pipe.fit_transform(docs)
+    origin, copy_index, per_epoch = seen["rows"]
+    assert origin.tolist() == [0, 0] and copy_index.tolist() == [0, 1]
+    assert per_epoch is False

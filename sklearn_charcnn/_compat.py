@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
     StrOptions,
+    validate_params,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "InvalidParameterError",
     "StrOptions",
     "_fit_context",
+    "validate_params",
 ]

@@ -153,13 +153,6 @@ class OneHotConv1d(nn.Module):
         self.kernel_size = kernel_size
         self.weight = nn.Parameter(torch.empty(out_channels, n_codes, kernel_size))
         self.bias = nn.Parameter(torch.empty(out_channels))
-        # Code 0 is the zero vector: its weight column never contributes.
-        keep = torch.ones(1, n_codes, 1)
-        keep[0, 0, 0] = 0.0
-        self.register_buffer("_keep", keep, persistent=False)
-        self.register_buffer(
-            "_offsets", torch.arange(kernel_size) * n_codes, persistent=False
-        )
         # Same default init as nn.Conv1d with n_codes input channels.
         conv = nn.Conv1d(n_codes, out_channels, kernel_size)
         with torch.no_grad():
@@ -181,10 +174,13 @@ class OneHotConv1d(nn.Module):
         batch, length = codes.shape
         kernel = self.kernel_size
         # Row k * n_codes + c of the table is weight[:, c, k].
-        table = (
-            (self.weight * self._keep).permute(2, 1, 0).reshape(-1, self.out_channels)
+        # Code 0 is the zero vector: its weight column is replaced by zeros.
+        weight = F.pad(self.weight[:, 1:], (0, 0, 1, 0))
+        table = weight.permute(2, 1, 0).reshape(-1, self.out_channels)
+        offsets = torch.arange(
+            0, kernel * self.n_codes, self.n_codes, device=codes.device
         )
-        windows = codes.long().unfold(1, kernel, 1) + self._offsets
+        windows = codes.long().unfold(1, kernel, 1) + offsets
         out = F.embedding_bag(windows.reshape(-1, kernel), table, mode="sum")
         out = out.view(batch, length - kernel + 1, self.out_channels)
         return out.transpose(1, 2) + self.bias[:, None]
@@ -197,6 +193,26 @@ class OneHotConv1d(nn.Module):
         )
 
 
+def _dropout(x: torch.Tensor, p: float, generator: torch.Generator) -> torch.Tensor:
+    """Inverted dropout whose mask is drawn from ``generator``.
+
+    The semantics of :class:`torch.nn.Dropout` in training mode: each element
+    is zeroed with probability ``p`` and the others are scaled by
+    ``1 / (1 - p)``.
+    """
+    if generator.device.type != x.device.type:
+        raise ValueError(
+            f"The dropout generator is on {generator.device}, but the network "
+            f"runs on {x.device}; create the generator on the network's device."
+        )
+    if p == 0.0:
+        return x
+    if p == 1.0:
+        return torch.zeros_like(x)
+    keep = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator)
+    return x * keep.div_(1.0 - p)
+
+
 class CharCNNModule(nn.Module):
     """The paper's ConvNet: six temporal convolutions, three linear layers.
 
@@ -206,8 +222,9 @@ class CharCNNModule(nn.Module):
         Number of distinct input codes, code 0 included (the paper's
         alphabet size ``m`` plus one).
     input_length : int
-        Characters per document (the paper's ``l0``, 1014 there). Must be at
-        least :func:`min_input_length` (123).
+        Characters per document (the paper's ``l0``, 1014 there). A length
+        below :func:`min_input_length` (123) builds the network for 123
+        characters; shorter rows are zero-padded in :meth:`forward`.
     n_classes : int
         Number of output units.
     n_filters : int, default=256
@@ -225,6 +242,9 @@ class CharCNNModule(nn.Module):
 
     Attributes
     ----------
+    input_length : int
+        Characters per row the network is built for:
+        ``max(input_length, min_input_length())``.
     convs : torch.nn.ModuleList
         The six convolutions; the first is a :class:`OneHotConv1d`.
     norms : torch.nn.ModuleList or None
@@ -233,12 +253,20 @@ class CharCNNModule(nn.Module):
     fc_input : int
         Inputs of the first fully-connected layer,
         ``n_filters * conv_output_length(input_length)``.
+    generator : torch.Generator or None
+        Where the dropout masks come from in training mode: ``None`` (the
+        default) uses the global random number generator, like
+        :class:`torch.nn.Dropout`; a generator on the network's device makes
+        training reproducible without touching the global one. It is
+        fit-time state: never pickled (it reads ``None`` after unpickling)
+        and not part of the ``state_dict``.
 
     Notes
     -----
     Tables 1 and 2 of Zhang, Zhao & LeCun (2015). The forward pass returns
     logits (no softmax). Weights start with PyTorch's default init; call
-    :func:`init_weights` for another scheme.
+    :func:`init_weights` for another scheme, or with a
+    :class:`torch.Generator` to draw every weight from it.
 
     Examples
     --------
@@ -250,6 +278,15 @@ class CharCNNModule(nn.Module):
     272
     >>> net(torch.zeros(2, 1014, dtype=torch.uint8)).shape
     torch.Size([2, 4])
+
+    Rows shorter than the network are padded with code 0 at the end:
+
+    >>> short = CharCNNModule(n_codes=70, input_length=20, n_classes=2,
+    ...                       n_filters=4, fc_width=8)
+    >>> short.input_length
+    123
+    >>> short(torch.ones(3, 20, dtype=torch.uint8)).shape
+    torch.Size([3, 2])
     """
 
     def __init__(
@@ -263,17 +300,19 @@ class CharCNNModule(nn.Module):
         batch_norm: bool = False,
     ):
         super().__init__()
-        length = conv_output_length(input_length)
-        if length < 1:
+        if input_length < 1:
             raise ValueError(
-                f"Documents of {input_length} characters are too short for the "
-                "six convolutions and three poolings of the network; the minimum "
-                f"length is {min_input_length()} characters. Raise max_length of "
-                "the CharQuantizer."
+                f"input_length must be a positive number of characters; got "
+                f"{input_length}."
             )
+        # Shorter documents are padded up to the shortest length the six
+        # convolutions and three poolings accept.
+        input_length = max(input_length, min_input_length())
         self.n_codes = n_codes
         self.input_length = input_length
-        self.fc_input = n_filters * length
+        self.n_filters = n_filters
+        self.fc_input = n_filters * conv_output_length(input_length)
+        self.generator = None
         convs = []
         for index, (kernel, _pool) in enumerate(CONV_LAYERS):
             if index == 0:
@@ -281,11 +320,7 @@ class CharCNNModule(nn.Module):
             else:
                 convs.append(nn.Conv1d(n_filters, n_filters, kernel))
         self.convs = nn.ModuleList(convs)
-        self.norms = (
-            nn.ModuleList(nn.BatchNorm1d(n_filters) for _ in CONV_LAYERS)
-            if batch_norm
-            else None
-        )
+        self.norms = self._build_norms() if batch_norm else None
         self.pools = [pool for _kernel, pool in CONV_LAYERS]
         self.classifier = nn.Sequential(
             nn.Linear(self.fc_input, fc_width),
@@ -297,18 +332,58 @@ class CharCNNModule(nn.Module):
             nn.Linear(fc_width, n_classes),
         )
 
+    def _build_norms(self) -> nn.ModuleList:
+        reference = self.convs[0].weight
+        return nn.ModuleList(
+            nn.BatchNorm1d(
+                self.n_filters, device=reference.device, dtype=reference.dtype
+            )
+            for _ in CONV_LAYERS
+        )
+
+    def __getstate__(self):
+        """Pickle everything but the dropout generator (fit-time state)."""
+        state = super().__getstate__()
+        state["generator"] = None
+        return state
+
+    def __setstate__(self, state):
+        """Restore a pickled network; older pickles get ``generator=None``."""
+        super().__setstate__(state)
+        self.__dict__.setdefault("generator", None)
+
+    def _pad(self, codes: torch.Tensor) -> torch.Tensor:
+        if codes.dim() != 2:
+            raise ValueError(
+                "Expected a 2-D tensor of character codes (batch, length); got "
+                f"shape {tuple(codes.shape)}."
+            )
+        length = codes.shape[1]
+        if length > self.input_length:
+            raise ValueError(
+                f"Got rows of {length} character codes, but this network was "
+                f"built for at most {self.input_length}."
+            )
+        if length < self.input_length:
+            # Code 0 at the end, as the quantizer pads: position 0 holds the
+            # first code read (the last character with reverse=True).
+            codes = F.pad(codes, (0, self.input_length - length))
+        return codes
+
     def forward(self, codes: torch.Tensor) -> torch.Tensor:
         """Return the class logits of a batch of code rows.
 
         Parameters
         ----------
-        codes : torch.Tensor of shape (batch, input_length), integer dtype
+        codes : torch.Tensor of shape (batch, length), integer dtype
+            Rows of at most ``input_length`` codes; shorter rows are padded
+            with code 0 at the end.
 
         Returns
         -------
         logits : torch.Tensor of shape (batch, n_classes)
         """
-        x = codes
+        x = self._pad(codes)
         for index, (conv, pool) in enumerate(zip(self.convs, self.pools, strict=True)):
             x = conv(x)
             if self.norms is not None:
@@ -316,7 +391,115 @@ class CharCNNModule(nn.Module):
             x = F.relu(x)
             if pool:
                 x = F.max_pool1d(x, pool)
-        return self.classifier(x.flatten(1))
+        return self._classify(x.flatten(1))
+
+    def _classify(self, x: torch.Tensor) -> torch.Tensor:
+        generator = self.generator
+        if generator is None or not self.training:
+            return self.classifier(x)
+        for layer in self.classifier:
+            if isinstance(layer, nn.Dropout):
+                x = _dropout(x, layer.p, generator)
+            else:
+                x = layer(x)
+        return x
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Load weights; a checkpoint with batch normalisations is folded.
+
+        A state dict written during training with ``batch_norm=True`` holds
+        ``norms.*`` entries. Loaded into a network without normalisations
+        (for example a fitted one, whose norms were folded), it is loaded
+        into freshly built normalisations which are then folded with
+        :meth:`fold_batch_norm`: the network computes what the checkpointed
+        one computed in evaluation mode.
+
+        Parameters
+        ----------
+        state_dict : mapping of str to torch.Tensor
+            As returned by :meth:`state_dict`.
+        strict : bool, default=True
+            Refuse missing and unexpected keys, and tensors of the wrong
+            shape. The check runs before anything is copied, so a refused
+            state dict leaves the network unchanged.
+        assign : bool, default=False
+            As in :meth:`torch.nn.Module.load_state_dict`.
+
+        Returns
+        -------
+        result : NamedTuple with ``missing_keys`` and ``unexpected_keys``
+
+        Raises
+        ------
+        RuntimeError
+            With ``strict=True``, when keys are missing or unexpected or a
+            tensor's shape differs; the message names them.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from sklearn_charcnn.network import CharCNNModule
+        >>> training = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8,
+        ...                          batch_norm=True).eval()
+        >>> fitted = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8).eval()
+        >>> _ = fitted.load_state_dict(training.state_dict())
+        >>> fitted.norms is None
+        True
+        >>> codes = torch.randint(0, 70, (3, 123))
+        >>> torch.allclose(fitted(codes), training(codes), atol=1e-6)
+        True
+        """
+        fold = self.norms is None and any(
+            key.startswith("norms.") for key in state_dict
+        )
+        if fold:
+            self.norms = self._build_norms()
+        try:
+            if strict:
+                self._check_state_dict(state_dict)
+            result = super().load_state_dict(state_dict, strict=strict, assign=assign)
+        except BaseException:
+            if fold:
+                self.norms = None
+            raise
+        if fold:
+            self.fold_batch_norm()
+        return result
+
+    def _check_state_dict(self, state_dict) -> None:
+        own = self.state_dict(keep_vars=True)
+        # Older BatchNorm checkpoints lack the counter; torch fills it in.
+        missing = [
+            key
+            for key in own
+            if key not in state_dict and not key.endswith("num_batches_tracked")
+        ]
+        unexpected = [key for key in state_dict if key not in own]
+        wrong_shape = [
+            f"{key} {tuple(value.shape)} (network: {tuple(own[key].shape)})"
+            for key, value in state_dict.items()
+            if key in own and tuple(value.shape) != tuple(own[key].shape)
+        ]
+        problems = []
+        if missing:
+            problems.append(f"missing keys {missing}")
+        if unexpected:
+            problems.append(f"unexpected keys {unexpected}")
+        if wrong_shape:
+            problems.append(f"tensors of another shape: {', '.join(wrong_shape)}")
+        if problems:
+            hint = ""
+            if self.norms is not None and any(k.startswith("norms.") for k in missing):
+                hint = (
+                    " The state dict holds a network without batch "
+                    "normalisation; build this one with batch_norm=False."
+                )
+            raise RuntimeError(
+                "The state dict does not fit this CharCNNModule: "
+                + "; ".join(problems)
+                + "."
+                + hint
+            )
 
     @torch.no_grad()
     def fold_batch_norm(self) -> CharCNNModule:
@@ -360,7 +543,23 @@ class CharCNNModule(nn.Module):
         return self
 
 
-def init_weights(module: nn.Module, scheme: str = "default", std: float = 0.05):
+def _draw(param: torch.Tensor, sample, generator: torch.Generator) -> None:
+    """Fill ``param`` with values drawn on the CPU from ``generator``.
+
+    Drawing into a CPU tensor and copying makes the weights depend on the
+    seed only, not on the device the network lives on.
+    """
+    values = torch.empty(param.shape, dtype=param.dtype)
+    sample(values, generator)
+    param.copy_(values)
+
+
+def init_weights(
+    module: nn.Module,
+    scheme: str = "default",
+    std: float = 0.05,
+    generator: torch.Generator | None = None,
+):
     """Initialise the weights of a :class:`CharCNNModule` in place.
 
     Parameters
@@ -376,6 +575,15 @@ def init_weights(module: nn.Module, scheme: str = "default", std: float = 0.05):
         layer: N(0, 0.01) weights and zero biases.
     std : float, default=0.05
         Standard deviation for ``scheme="paper"``.
+    generator : torch.Generator or None, default=None
+        A CPU generator. When given, every parameter is drawn from it (for
+        ``"default"``, the distributions of PyTorch's default init), batch
+        normalisations are reset (weight 1, bias 0, fresh running
+        statistics), and the global random number generator is left
+        untouched. The values are drawn on the CPU and copied, so a seed
+        gives the same weights on every device. When ``None``, ``"default"``
+        keeps the weights the layers were built with and both schemes draw
+        from the global generator.
 
     Returns
     -------
@@ -392,6 +600,10 @@ def init_weights(module: nn.Module, scheme: str = "default", std: float = 0.05):
     not reliably. The classifier's default recipe therefore trains with
     batch normalisation (:meth:`CharCNNModule.fold_batch_norm`).
 
+    A network built under ``torch.device("meta")``, moved with
+    ``to_empty(device=...)`` and initialised with a generator never draws
+    from the global generator at all.
+
     Examples
     --------
     >>> import torch
@@ -400,22 +612,63 @@ def init_weights(module: nn.Module, scheme: str = "default", std: float = 0.05):
     >>> _ = init_weights(net, "paper", std=0.05)
     >>> float(net.convs[0].bias.detach().abs().sum())
     0.0
+
+    The same seed gives the same network:
+
+    >>> other = CharCNNModule(70, 123, 2, n_filters=4, fc_width=8)
+    >>> _ = init_weights(net, generator=torch.Generator().manual_seed(0))
+    >>> _ = init_weights(other, generator=torch.Generator().manual_seed(0))
+    >>> torch.equal(net.convs[1].weight, other.convs[1].weight)
+    True
     """
     if scheme not in ("default", "paper"):
         raise ValueError(f"Unknown init scheme {scheme!r}; use 'default' or 'paper'.")
+    if generator is not None and (
+        not isinstance(generator, torch.Generator) or generator.device.type != "cpu"
+    ):
+        raise ValueError(
+            "generator must be a CPU torch.Generator (the weights are drawn on "
+            f"the CPU and copied to the network's device); got {generator!r}."
+        )
     layers = [
         m
         for m in module.modules()
         if isinstance(m, (OneHotConv1d, nn.Conv1d, nn.Linear))
     ]
     with torch.no_grad():
-        if scheme == "paper":
-            for layer in layers:
-                layer.weight.normal_(0.0, std)
+        if generator is None:
+            if scheme == "paper":
+                for layer in layers:
+                    layer.weight.normal_(0.0, std)
+                    layer.bias.zero_()
+            else:
+                # The layers were built with PyTorch's default init; only the
+                # output layer changes.
+                layers[-1].weight.normal_(0.0, 0.01)
+                layers[-1].bias.zero_()
+            return module
+
+        for index, layer in enumerate(layers):
+            if scheme == "paper" or index == len(layers) - 1:
+                layer_std = std if scheme == "paper" else 0.01
+                _draw(
+                    layer.weight,
+                    lambda t, g, s=layer_std: t.normal_(0.0, s, generator=g),
+                    generator,
+                )
                 layer.bias.zero_()
-        else:
-            # The layers were built with PyTorch's default init; only the
-            # output layer changes.
-            layers[-1].weight.normal_(0.0, 0.01)
-            layers[-1].bias.zero_()
+                continue
+            # PyTorch's reset_parameters: kaiming_uniform_(a=sqrt(5)) is
+            # uniform(+-1/sqrt(fan_in)), and so is the bias.
+            fan_in = layer.weight[0].numel()
+            bound = fan_in**-0.5
+            for param in (layer.weight, layer.bias):
+                _draw(
+                    param,
+                    lambda t, g, b=bound: t.uniform_(-b, b, generator=g),
+                    generator,
+                )
+        for norm in module.modules():
+            if isinstance(norm, nn.modules.batchnorm._BatchNorm):
+                norm.reset_parameters()
     return module

@@ -337,3 +337,194 @@ def test_augmented_rows_survive_a_pipeline_step():
     origin, copy_index, per_epoch = seen["rows"]
     assert origin.tolist() == [0, 0] and copy_index.tolist() == [0, 1]
     assert per_epoch is False
+
+
+# Lone surrogates: what Python's "surrogateescape" makes of undecodable bytes
+# ("\udcff"), and the halves of a pair split apart.
+SURROGATES = ["\udcff", "\ud83d", "\ude00", "\ud83d\ude00"]
+
+
+@pytest.mark.parametrize("alphabet", ["paper", "abc中", "bytes"])
+@pytest.mark.parametrize("surrogate", SURROGATES)
+def test_lone_surrogates_are_out_of_alphabet(alphabet, surrogate):
+    codes = quantize(
+        ["a" + surrogate + "b"], alphabet=alphabet, max_length=6, reverse=False
+    )
+    a, b = (ord("a"), ord("b")) if alphabet == "bytes" else (A, B)
+    # One position with code 0 per surrogate, in every alphabet.
+    expected = [a] + [0] * len(surrogate) + [b]
+    assert codes.tolist() == [expected + [0] * (6 - len(expected))]
+
+
+def test_alphabet_may_contain_surrogates_and_any_code_point():
+    alphabet = "a\udcff\U0010ffff中"
+    codes = quantize(
+        ["\udcffa\U0010ffff\udcfe中"], alphabet=alphabet, max_length=6, reverse=False
+    )
+    assert codes.tolist() == [[2, 1, 3, 0, 4, 0]]
+    codes = quantize(["a\udcff"], alphabet="\udcffa", max_length=3)
+    assert codes.tolist() == [[1, 2, 0]]
+
+
+# A corpus that crosses every path: ASCII and Latin-1 documents, other
+# scripts, characters whose lower case is longer (İ) or lands in ASCII
+# (KELVIN SIGN), emoji, lone surrogates, NUL, empty and long documents.
+CORPUS_PIECES = [
+    "Ab",
+    "c!",
+    " ",
+    "É",
+    "é",
+    "İ",
+    "\u212a",
+    "😀",
+    "中文",
+    "ｋＫ",
+    "\n",
+    "Z9",
+    "\udcff",
+    "\0",
+    "Дом",
+    "한국어",
+    "Σ",
+    "the quick brown fox ",
+]
+
+
+def varied_corpus(n_docs, max_pieces, seed=0):
+    rng = np.random.default_rng(seed)
+    return [
+        "".join(rng.choice(CORPUS_PIECES, size=n))
+        for n in rng.integers(0, max_pieces, n_docs)
+    ]
+
+
+def reference_byte_codes(doc, max_length, lowercase, reverse):
+    """The byte alphabet, one document at a time: its first UTF-8 bytes."""
+    kept = doc[:max_length].lower() if lowercase else doc[:max_length]
+    # A lone surrogate has no UTF-8 encoding: one NUL (code 0) stands for it.
+    raw = "".join(c if not 0xD800 <= ord(c) < 0xE000 else "\0" for c in kept)
+    raw = raw.encode("utf-8")[:max_length]
+    if reverse:
+        raw = raw[::-1]
+    return list(raw) + [0] * (max_length - len(raw))
+
+
+@pytest.mark.parametrize("alphabet", ["paper", "paper-full", "abcÉé中\udcff", "bytes"])
+@pytest.mark.parametrize("lowercase", [True, False])
+@pytest.mark.parametrize("reverse", [True, False])
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_chunked_transform_matches_reference_on_varied_corpus(
+    monkeypatch, alphabet, lowercase, reverse, n_jobs
+):
+    # Chunks of a few rows, so that the corpus spans many chunks (and
+    # threads) and a last, shorter chunk.
+    monkeypatch.setattr("sklearn_charcnn.quantizer._CHUNK_BYTES", 100)
+    docs = varied_corpus(203, 14)
+    quantizer = CharQuantizer(
+        alphabet=alphabet,
+        max_length=23,
+        lowercase=lowercase,
+        reverse=reverse,
+        n_jobs=n_jobs,
+    ).fit(docs)
+    if alphabet == "bytes":
+        expected = [reference_byte_codes(d, 23, lowercase, reverse) for d in docs]
+    else:
+        expected = [
+            reference_codes(d, quantizer.alphabet_, 23, lowercase, reverse)
+            for d in docs
+        ]
+    codes = quantizer.transform(docs)
+    np.testing.assert_array_equal(codes, expected)
+    assert codes.dtype == quantizer.dtype_ and codes.flags.c_contiguous
+
+
+def test_n_jobs_gives_the_same_codes_and_is_validated():
+    docs = varied_corpus(3000, 60, seed=1)
+    one = CharQuantizer(max_length=200).fit_transform(docs)
+    for n_jobs in (2, -1):
+        threaded = CharQuantizer(max_length=200, n_jobs=n_jobs).fit_transform(docs)
+        np.testing.assert_array_equal(threaded, one)
+    with pytest.raises(ValueError, match="n_jobs"):
+        CharQuantizer(n_jobs="two").fit(["a"])
+
+
+@pytest.mark.parametrize("alphabet", ["paper", "abc中", "bytes"])
+def test_peak_memory_stays_close_to_the_output(alphabet):
+    import tracemalloc
+
+    # 4,000 documents of 1,500 characters: 4 MB of codes. Keeping the whole
+    # batch's intermediate strings and masks alive at once, as a one-block
+    # implementation does, peaks at about 5 times that.
+    words = ["The", "quick", "brown", "fox;", "Déjà", "vu", "中文", "\n"]
+    rng = np.random.default_rng(2)
+    docs = [" ".join(rng.choice(words, size=400))[:1500] for _ in range(200)] * 20
+    quantizer = CharQuantizer(alphabet=alphabet, max_length=1000).fit(["a"])
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        codes = quantizer.transform(docs)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert peak <= 1.5 * codes.nbytes
+
+
+BYTE_TEXTS = {
+    "korean": "한국어 문장을 바이트로 읽습니다",
+    "cyrillic": "Съешь же ещё этих мягких французских булок",
+    "cjk": "敏捷的棕色狐狸跳过了懒狗。日本語も読めます",
+    "emoji": "good 👍🏽 movie 🎬🍿 family 👨‍👩‍👧",
+}
+
+
+@pytest.mark.parametrize("name", list(BYTE_TEXTS))
+@pytest.mark.parametrize("max_length", [7, 30, 400])
+def test_byte_alphabet_round_trips_utf8_text(name, max_length):
+    text = BYTE_TEXTS[name]
+    utf8 = text.encode("utf-8")
+    forward = quantize([text], alphabet="bytes", max_length=max_length, reverse=False)
+    kept = bytes(forward[0, : min(len(utf8), max_length)].tolist())
+    # max_length counts bytes: the first max_length bytes of the UTF-8 text,
+    # even where that cuts the last character in two.
+    assert kept == utf8[:max_length]
+    assert kept.decode("utf-8", errors="ignore") == utf8[:max_length].decode(
+        "utf-8", errors="ignore"
+    )
+    if max_length >= len(utf8):
+        assert kept.decode("utf-8") == text
+        assert not forward[0, len(utf8) :].any()
+    # Backward order reverses the bytes.
+    backward = quantize([text], alphabet="bytes", max_length=max_length)
+    assert bytes(backward[0, : len(kept)].tolist())[::-1] == kept
+
+
+def test_byte_alphabet_attributes_and_case():
+    quantizer = CharQuantizer(alphabet="bytes", max_length=8, reverse=False)
+    codes = quantizer.fit_transform(["Aé Д"])
+    # A is byte 65; é is C3 A9, the space 32, Д is D0 94: byte b gets code b.
+    assert codes.tolist() == [[65, 0xC3, 0xA9, 32, 0xD0, 0x94, 0, 0]]
+    assert codes.dtype == np.uint8
+    assert quantizer.n_codes_ == 256
+    assert quantizer.lowercase_ is False
+    assert quantizer.alphabet_ == bytes(range(1, 256))
+    assert quantizer.vocabulary_[b"A"] == 65 and len(quantizer.vocabulary_) == 255
+    # lowercase=True lower-cases every script that has case, then encodes:
+    # "д" is D0 B4.
+    lowered = CharQuantizer(
+        alphabet="bytes", max_length=8, reverse=False, lowercase=True
+    ).fit_transform(["Aé Д", "AB"])
+    assert lowered.tolist() == [
+        [97, 0xC3, 0xA9, 32, 0xD0, 0xB4, 0, 0],
+        [97, 98, 0, 0, 0, 0, 0, 0],
+    ]
+
+
+def test_byte_alphabet_codes_fit_the_default_classifier_input():
+    # Every byte value but NUL gets its own code, and all fit uint8.
+    text = bytes(range(1, 256)).decode("latin-1")
+    codes = quantize([text], alphabet="bytes", max_length=400, reverse=False)
+    utf8 = text.encode("utf-8")
+    assert codes[0, : len(utf8)].tolist() == list(utf8)
+    assert codes.max() <= 255 and codes.dtype == np.uint8

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sklearn.datasets
 from sklearn.utils import Bunch
 
 from sklearn_charcnn._compat import InvalidParameterError
@@ -62,12 +63,30 @@ def sha256(data: bytes) -> str:
 
 def test_get_data_home_prefers_argument_then_environment_then_home(monkeypatch):
     monkeypatch.setenv("SKLEARN_CHARCNN_DATA", "/somewhere/else")
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", "/sklearn/home")
     assert get_data_home("/explicit") == "/explicit"
-    assert get_data_home() == "/somewhere/else"
+    assert get_data_home() == "/somewhere/else"  # the package's variable wins
     monkeypatch.delenv("SKLEARN_CHARCNN_DATA")
+    assert get_data_home() == os.path.join("/sklearn/home", "sklearn_charcnn")
+    monkeypatch.delenv("SCIKIT_LEARN_DATA")
     assert get_data_home() == os.path.expanduser(
-        os.path.join("~", "sklearn_charcnn_data")
+        os.path.join("~", "scikit_learn_data", "sklearn_charcnn")
     )
+
+
+def test_default_data_home_is_a_folder_of_sklearns_data_home(tmp_path, monkeypatch):
+    monkeypatch.delenv("SKLEARN_CHARCNN_DATA", raising=False)
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sk"))
+    assert get_data_home() == os.path.join(
+        sklearn.datasets.get_data_home(), "sklearn_charcnn"
+    )
+
+
+def test_default_data_home_is_used_by_loaders(data_home, tmp_path, monkeypatch):
+    monkeypatch.delenv("SKLEARN_CHARCNN_DATA", raising=False)
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sk"))
+    shutil.copytree(data_home, tmp_path / "sk" / "sklearn_charcnn")
+    assert len(fetch_mr(download_if_missing=False).data) == 4
 
 
 def test_data_home_from_environment_is_used_by_loaders(data_home, monkeypatch):
@@ -241,7 +260,15 @@ REVIEWS = {
 }
 
 
-def test_fetch_imdb_builds_csv_files_from_the_original_archive(tmp_path, no_network):
+@pytest.fixture
+def tiny_imdb(monkeypatch):
+    """Define IMDB as the REVIEWS below: (negative, positive) per split."""
+    monkeypatch.setattr(_imdb, "_LABEL_COUNTS", {"train": (1, 2), "test": (1, 1)})
+
+
+def test_fetch_imdb_builds_csv_files_from_the_original_archive(
+    tmp_path, no_network, tiny_imdb
+):
     folder = tmp_path / "imdb"
     folder.mkdir()
     _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
@@ -259,15 +286,21 @@ def test_fetch_imdb_builds_csv_files_from_the_original_archive(tmp_path, no_netw
     assert (folder / "test.csv").read_text(encoding="utf-8") == (
         "label,rating,id,text\n0,4,0,Meh.\n1,10,1,Wonderful.\n"
     )
-    # The user's archive is kept; no temporary file is left.
+    # The user's archive is kept; no temporary file is left; each CSV file
+    # has its checksum file, in sha256sum's format.
     assert sorted(p.name for p in folder.iterdir()) == [
         "aclImdb_v1.tar.gz",
         "test.csv",
+        "test.csv.sha256",
         "train.csv",
+        "train.csv.sha256",
     ]
+    assert (folder / "train.csv.sha256").read_text() == (
+        f"{sha256((folder / 'train.csv').read_bytes())}  train.csv\n"
+    )
 
 
-def test_fetch_imdb_reads_an_extracted_folder(tmp_path):
+def test_fetch_imdb_reads_an_extracted_folder(tmp_path, tiny_imdb):
     for name, text in REVIEWS.items():
         path = tmp_path / "imdb" / "aclImdb" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,7 +322,9 @@ def test_fetch_imdb_downloads_and_converts_the_archive(tmp_path, monkeypatch):
     # The downloaded archive is removed once converted.
     assert sorted(p.name for p in (home / "imdb").iterdir()) == [
         "test.csv",
+        "test.csv.sha256",
         "train.csv",
+        "train.csv.sha256",
     ]
 
 
@@ -316,7 +351,8 @@ def test_fetch_mr_reads_the_original_files(data_home, no_network):
     assert "Pang" in bunch.DESCR
 
 
-def test_fetch_mr_prefers_the_csv_layout(tmp_path):
+def test_fetch_mr_prefers_the_csv_layout(tmp_path, monkeypatch):
+    monkeypatch.setattr(_mr, "_SENTENCES_PER_LABEL", 1)  # a 2-sentence MR
     folder = tmp_path / "mr"
     folder.mkdir()
     with lzma.open(folder / "rt-polarity.csv.xz", "wt", encoding="utf-8") as f:

@@ -3,32 +3,52 @@
 The loader reads two CSV files, ``train.csv`` and ``test.csv``. When they are
 missing it builds them, once, from the original archive ``aclImdb_v1.tar.gz``
 (or its extracted ``aclImdb/`` folder), downloading the archive if needed.
+A data home it cannot write to is read all the same: the reviews are then
+converted in memory at every load.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import logging
 import os
 import re
 import tarfile
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
+from sklearn_charcnn._compat import StrOptions, validate_params
 from sklearn_charcnn.datasets._base import (
+    _BLOCK,
+    _READ_ERRORS,
+    FETCH_CONSTRAINTS,
+    DataFileError,
+    FileSpec,
     RemoteFile,
     _candidates,
-    _check_option,
+    _discard,
     _download,
     _find_file,
+    _HashingReader,
+    _hexdigest,
+    _is_writable,
     _load_descr,
     _make_bunch,
+    _may_fetch_again,
     _missing_error,
-    _read_csv,
+    _read_records,
+    _recorded_sha256,
+    _sidecar,
+    _write_atomically,
+    _write_sidecar,
     get_data_home,
 )
 
 __all__ = ["fetch_imdb"]
+
+logger = logging.getLogger(__name__)
 
 _SOURCE = "https://ai.stanford.edu/~amaas/data/sentiment/"
 # 84,125,825 bytes; the MD5 published by torchtext and PaddlePaddle.
@@ -40,81 +60,168 @@ _ARCHIVE = RemoteFile(
 _REVIEW = re.compile(r"(?:^|/)aclImdb/(train|test)/(neg|pos)/(\d+)_(\d+)\.txt$")
 _HEADER = ["label", "rating", "id", "text"]
 
+# The data set's definition: (negative, positive) reviews in each split.
+_LABEL_COUNTS = {"train": (12_500, 12_500), "test": (12_500, 12_500)}
+# SHA-256 of the CSV files that _convert writes from the original archive
+# (the conversion is deterministic: rows sorted by label, then id).
+_CSV_SHA256 = {
+    "train": "sha256:3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399",
+    "test": "sha256:a455968c7e172c976831ed9fca039f58fcc34837ff011cab5edd52a47ce98857",
+}
+_ARCHIVE_FIX = (
+    "Delete it and call fetch_imdb() to download the original archive, or "
+    "replace it with a good copy (extract the archive again for a folder)."
+)
 
-def _reviews(source: Path) -> Iterator[tuple[str, int, int, int, str]]:
-    """Yield (split, label, rating, id, text) for each labelled review.
 
-    ``source`` is the archive or the extracted ``aclImdb`` folder. The
-    unlabelled ``unsup/`` reviews and the bag-of-words files are skipped.
+def _csv_spec(split: str) -> FileSpec:
+    return FileSpec(
+        f"{split}.csv",
+        frozenset({_CSV_SHA256[split]}),
+        sum(_LABEL_COUNTS[split]),
+        "Delete it (with its .sha256 file, if any) and call "
+        f"fetch_imdb(subset={split!r}) to rebuild it from the original archive "
+        "(downloaded if missing), or replace it with a good copy.",
+    )
+
+
+class _Split(NamedTuple):
+    """One split converted from the original reviews."""
+
+    data: list[str]
+    target: list[int]
+    csv_bytes: bytes
+    counts: tuple[int, int]
+    verified: bool
+
+
+def _review(match: re.Match, content: bytes, name: str):
+    split, polarity, review_id, rating = match.groups()
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"The review {name} is not UTF-8 ({exc}): the archive or folder is "
+            "damaged.",
+            _ARCHIVE_FIX,
+        ) from None
+    return split, int(polarity == "pos"), int(rating), int(review_id), text
+
+
+def _folder_reviews(source: Path) -> Iterator[tuple[str, int, int, int, str]]:
+    files = sorted(source.glob("*/*/*.txt"))
+    for path in files:
+        name = f"aclImdb/{path.relative_to(source).as_posix()}"
+        match = _REVIEW.search(name)
+        if match:
+            yield _review(match, path.read_bytes(), str(path))
+
+
+def _archive_reviews(source: Path) -> tuple[list, bool]:
+    """Read the labelled reviews of the archive.
+
+    Also return whether the archive is the published one (its MD5) or matches
+    its recorded SHA-256.
+    """
+    reviews = []
+    try:
+        with open(source, "rb") as raw:
+            stored = _HashingReader(raw)
+            with tarfile.open(
+                fileobj=io.BufferedReader(stored, _BLOCK), mode="r|*"
+            ) as archive:
+                for member in archive:
+                    match = _REVIEW.search(member.name)
+                    if match and member.isfile():
+                        content = archive.extractfile(member).read()
+                        reviews.append(
+                            _review(match, content, f"{source}:{member.name}")
+                        )
+            while stored.read(_BLOCK):
+                pass
+    except DataFileError:
+        raise
+    except (FileNotFoundError, PermissionError):
+        raise
+    except _READ_ERRORS as exc:
+        raise DataFileError(
+            f"{source} cannot be read ({type(exc).__name__}: {exc}): the archive is "
+            "damaged or cut short.",
+            _ARCHIVE_FIX,
+        ) from exc
+    digests = stored.digests()
+    recorded = _recorded_sha256(source)
+    published = _ARCHIVE.checksum in digests or (
+        bool(recorded) and f"sha256:{recorded}" in digests
+    )
+    return reviews, published
+
+
+def _convert(source: Path, trusted: bool) -> dict[str, _Split]:
+    """Convert the original archive or folder into the two CSV files' content.
+
+    A split is verified when the source is trusted (downloaded and checked, or
+    matching the published MD5 or its recorded SHA-256), when its CSV matches
+    the published conversion, or when it has the data set's 12,500 negative
+    and 12,500 positive reviews.
     """
     if source.is_dir():
-        files = sorted(source.glob("*/*/*.txt"))
-        members = ((f"aclImdb/{p.relative_to(source).as_posix()}", p) for p in files)
-        for name, path in members:
-            match = _REVIEW.search(name)
-            if match:
-                yield _review(match, path.read_bytes())
-        return
-    with tarfile.open(source, "r:*") as archive:
-        for member in archive:
-            match = _REVIEW.search(member.name)
-            if match and member.isfile():
-                yield _review(match, archive.extractfile(member).read())
-
-
-def _review(match: re.Match, content: bytes) -> tuple[str, int, int, int, str]:
-    split, polarity, review_id, rating = match.groups()
-    label = int(polarity == "pos")
-    return split, label, int(rating), int(review_id), content.decode("utf-8")
-
-
-def _convert(source: Path, folder: Path) -> None:
-    """Write ``train.csv`` and ``test.csv`` from the original archive or folder.
-
-    Columns label, rating, id, text; each file is written atomically.
-    """
+        reviews = list(_folder_reviews(source))
+    else:
+        reviews, published = _archive_reviews(source)
+        trusted = trusted or published
     rows = {"train": [], "test": []}
-    for split, label, rating, review_id, text in _reviews(source):
+    for split, label, rating, review_id, text in reviews:
         rows[split].append((label, review_id, rating, text))
+    converted = {}
     for split, split_rows in rows.items():
-        if not split_rows:
-            raise OSError(f"{source} holds no aclImdb/{split}/pos or neg reviews.")
         split_rows.sort()  # by (label, id), the order of the CSV files
-        handle, tmp_name = tempfile.mkstemp(
-            dir=folder, prefix=f".{split}.csv.", suffix=".part"
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(_HEADER)
+        for label, review_id, rating, text in split_rows:
+            writer.writerow([label, rating, review_id, text])
+        csv_bytes = buffer.getvalue().encode("utf-8")
+        target = [row[0] for row in split_rows]
+        counts = (target.count(0), target.count(1))
+        verified = (
+            trusted
+            or f"sha256:{_hexdigest(csv_bytes)}" == _CSV_SHA256[split]
+            or counts == _LABEL_COUNTS[split]
         )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out, lineterminator="\n")
-                writer.writerow(_HEADER)
-                for label, review_id, rating, text in split_rows:
-                    writer.writerow([label, rating, review_id, text])
-            os.replace(tmp_name, folder / f"{split}.csv")
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        converted[split] = _Split(
+            [row[3] for row in split_rows], target, csv_bytes, counts, verified
+        )
+    return converted
 
 
-def _read_imdb_csv(path: Path) -> tuple[list[str], list[int]]:
-    rows = _read_csv(path)
+def _parse_imdb_rows(path: Path, rows, fix: str):
     header = next(rows, [])
     if "label" not in header or "text" not in header:
-        raise ValueError(
+        raise DataFileError(
             f"{path} must start with a header naming the columns 'label' and "
-            f"'text' (as in 'label,rating,id,text'); got {header!r}."
+            f"'text' (as in 'label,rating,id,text'); got {header[:4]!r}.",
+            fix,
         )
     label_at, text_at = header.index("label"), header.index("text")
     data, target = [], []
-    for row in rows:
+    for number, row in enumerate(rows, 1):
+        if len(row) != len(header) or row[label_at] not in ("0", "1"):
+            raise DataFileError(
+                f"{path}, row {number} after the header: expected {len(header)} "
+                f"fields with a label 0 or 1, got {len(row)} field(s). The file is "
+                "damaged or cut short.",
+                fix,
+            )
         data.append(row[text_at])
         target.append(int(row[label_at]))
-    return data, target
+    return (data, target), len(data)
 
 
-def _imdb_split(split: str, folder: Path, download_if_missing: bool) -> Path:
-    path = _find_file(folder, _candidates(f"{split}.csv"))
-    if path is not None:
-        return path
+def _from_source(
+    split: str, folder: Path, download_if_missing: bool, download_options: dict
+) -> tuple[list[str], list[int]]:
+    """Convert the original reviews, caching the CSV files where possible."""
     source = folder / "aclImdb"
     if not source.is_dir():
         source = _find_file(folder, [_ARCHIVE.filename])
@@ -128,22 +235,75 @@ def _imdb_split(split: str, folder: Path, download_if_missing: bool) -> Path:
                 "download_if_missing=False",
                 _SOURCE,
             )
-        [source] = _download([_ARCHIVE], folder, "IMDB", _SOURCE)
+        [source] = _download([_ARCHIVE], folder, "IMDB", _SOURCE, **download_options)
         downloaded = True
-    _convert(source, folder)
+    converted = _convert(source, trusted=downloaded)
+    if _is_writable(folder):
+        for name, result in converted.items():
+            existing = _find_file(folder, _candidates(f"{name}.csv"))
+            if result.verified and existing is None:
+                path = folder / f"{name}.csv"
+                _write_atomically(path, result.csv_bytes)
+                _write_sidecar(path, _hexdigest(result.csv_bytes))
+    else:
+        logger.info(
+            "%s is read-only: the IMDB reviews were converted in memory and not "
+            "cached, so every load reads %s again.",
+            folder,
+            source.name,
+        )
     if downloaded:
         source.unlink()
-    return folder / f"{split}.csv"
+        _sidecar(source).unlink(missing_ok=True)
+    result = converted[split]
+    if not result.verified:
+        neg, pos = _LABEL_COUNTS[split]
+        raise DataFileError(
+            f"{source} holds {result.counts[0]:,} negative and {result.counts[1]:,} "
+            f"positive {split} reviews where the IMDB data set has {neg:,} and "
+            f"{pos:,}: it is incomplete or not the original, and it does not match "
+            "the published checksum.",
+            _ARCHIVE_FIX,
+        )
+    return result.data, result.target
 
 
+def _imdb_split(
+    split: str, folder: Path, download_if_missing: bool, download_options: dict
+) -> tuple[list[str], list[int]]:
+    spec = _csv_spec(split)
+    for attempt in range(2):
+        path = _find_file(folder, _candidates(spec.name))
+        if path is None:
+            return _from_source(split, folder, download_if_missing, download_options)
+        try:
+            return _read_records(
+                path,
+                spec,
+                lambda rows, path=path: _parse_imdb_rows(path, rows, spec.fix),
+            )
+        except DataFileError as error:
+            if attempt or not _may_fetch_again(path, download_if_missing):
+                raise
+            _discard(path, error)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@validate_params(
+    {"subset": [StrOptions({"train", "test", "all"})], **FETCH_CONSTRAINTS},
+    prefer_skip_nested_validation=True,
+)
 def fetch_imdb(
     subset: str = "train",
     *,
     data_home: str | os.PathLike | None = None,
     download_if_missing: bool = True,
     return_X_y: bool = False,
+    as_frame: bool = False,
     shuffle: bool = False,
     random_state=None,
+    n_retries: int = 3,
+    delay: float = 1.0,
 ):
     """Load the Large Movie Review Dataset (IMDB sentiment, 2 classes).
 
@@ -162,10 +322,12 @@ def fetch_imdb(
     The loader reads ``<data_home>/imdb/train.csv`` and ``test.csv`` (header
     ``label,rating,id,text``, rows sorted by label then id), or the same
     names with ``.xz``, ``.gz`` or ``.bz2`` appended. When they are missing
-    it writes them from the original archive ``aclImdb_v1.tar.gz`` or its
-    extracted ``aclImdb/`` folder in that data home folder, downloading the
-    archive (84 MB, checked against its published MD5) if neither is there,
-    and deleting a downloaded archive afterwards.
+    it writes them, with their ``.sha256`` checksum files, from the original
+    archive ``aclImdb_v1.tar.gz`` or its extracted ``aclImdb/`` folder in
+    that data home folder, downloading the archive (84 MB, checked against
+    its published MD5) if neither is there, and deleting a downloaded
+    archive afterwards. In a folder it cannot write to, it converts the
+    archive in memory at every load instead.
 
     Parameters
     ----------
@@ -176,20 +338,30 @@ def fetch_imdb(
         Data home; see :func:`get_data_home`.
     download_if_missing : bool, default=True
         Download the archive when no file of the data set is in the data
-        home. If False, missing files raise ``OSError``.
+        home, and rebuild a CSV file this loader wrote that has been
+        damaged. If False, missing files raise ``OSError``.
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Return ``data`` as a pandas DataFrame with one column ``"text"``,
+        ``target`` as a Series and both as ``frame`` (pandas is imported
+        only then). Pass ``data["text"]`` to a text estimator.
     shuffle : bool, default=False
         Shuffle the documents; the files list negative reviews first.
     random_state : int, RandomState instance or None, default=None
         Seed of the shuffle.
+    n_retries : int, default=3
+        Number of retries when the download fails on a network error.
+    delay : float, default=1.0
+        Seconds between retries.
 
     Returns
     -------
     bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str), ``target`` (ndarray of int64, 0 = negative,
-        1 = positive), ``target_names`` (``['neg', 'pos']``) and ``DESCR``
-        (description and citation).
+        ``data`` (list of str, or DataFrame), ``target`` (ndarray of int64,
+        0 = negative, 1 = positive, or Series), ``frame`` (DataFrame or
+        None), ``target_names`` (``['neg', 'pos']``), ``feature_names``
+        (``['text']``) and ``DESCR`` (description and citation).
     (data, target) : tuple
         With ``return_X_y=True``.
 
@@ -198,6 +370,24 @@ def fetch_imdb(
     OSError
         If the files are missing and cannot be downloaded; the message
         names the files and the folder to put them in.
+    DataFileError
+        If a file is damaged, cut short or not the published one (an
+        ``OSError`` and a ``ValueError``); the message names the file and
+        how to fix it.
+
+    Notes
+    -----
+    A CSV file is accepted when its content matches the SHA-256 of the
+    conversion of the published archive; else when it matches the
+    ``<file>.sha256`` file beside it, which the loader writes; else, for a
+    file placed by hand, when it has exactly 25,000 well-formed rows and
+    ends with a line break (a file cut inside a quoted review fails). The
+    archive is accepted when it matches its published MD5, or when each
+    split it holds converts to the published CSV or has 12,500 negative
+    and 12,500 positive reviews; an incomplete extraction in ``aclImdb/``
+    fails. A damaged CSV file the loader wrote is rebuilt (with a warning)
+    when ``download_if_missing=True``; files placed by hand are never
+    deleted.
 
     References
     ----------
@@ -211,13 +401,12 @@ def fetch_imdb(
     >>> len(train.data), train.target_names  # doctest: +SKIP
     (25000, ['neg', 'pos'])
     """
-    _check_option(subset, "subset", ("train", "test", "all"), "fetch_imdb")
     folder = Path(get_data_home(data_home)) / "imdb"
     splits = ["train", "test"] if subset == "all" else [subset]
     data, target = [], []
     for split in splits:
-        split_data, split_target = _read_imdb_csv(
-            _imdb_split(split, folder, download_if_missing)
+        split_data, split_target = _imdb_split(
+            split, folder, download_if_missing, {"n_retries": n_retries, "delay": delay}
         )
         data += split_data
         target += split_target
@@ -229,4 +418,6 @@ def fetch_imdb(
         shuffle=shuffle,
         random_state=random_state,
         return_X_y=return_X_y,
+        as_frame=as_frame,
+        caller="fetch_imdb",
     )

@@ -1,6 +1,21 @@
-"""How fast is ThesaurusAugmenter on the 25,000 IMDB training reviews?
+"""How fast is ThesaurusAugmenter, and what do augmented copies cost?
 
-Measures, in one run, on one core:
+Two questions, each written to its own JSON result.
+
+``--part copies`` (``results/augmenter_copies_ag.json``): what does
+``ThesaurusAugmenter(n_copies=2).fit_transform`` cost on the AG News
+training split that ``compare`` uses (the package's loader, 80/20
+stratified, ``random_state=0``: 6,080 documents), with WordNet, in total
+and per copy? Measured with an empty synonym cache (the first call in a
+process) and again warm. The reference, in the same run: encoding the
+resulting 18,240 rows with ``CharQuantizer(max_length=256)``, the step that
+follows in the pipeline. With ``per_epoch=True`` every epoch trains on one
+copy drawn ahead of time, so the augmentation cost per epoch is the cost of
+one copy, paid once at ``fit_transform``.
+
+``--part imdb`` (``results/augmenter_speed.json``): how fast is
+ThesaurusAugmenter on the 25,000 IMDB training reviews? Measures, in one
+run, on one core:
 
 - loading WordNet (once per process, timed on its own);
 - ``ThesaurusAugmenter(random_state=0).fit_transform`` on all reviews, first
@@ -16,7 +31,7 @@ Throughput is reported in documents per second and in MB/s of input text
 (UTF-8 bytes). WordNet is found the way nltk finds it (``NLTK_DATA``); if
 nltk cannot find it, ``../shared/data/nltk_data`` is tried.
 
-Run: ``python benchmarks/bench_augmenter.py [--n-naive N]``
+Run: ``python benchmarks/bench_augmenter.py [--part all|copies|imdb] [--n-naive N]``
 """
 
 from __future__ import annotations
@@ -31,13 +46,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import nltk  # noqa: E402
 import numpy as np  # noqa: E402
-from _common import SHARED_DATA, write_result  # noqa: E402
+from _common import SHARED_DATA, best_of, write_result  # noqa: E402
 
+from sklearn_charcnn import thesaurus  # noqa: E402
 from sklearn_charcnn.augmenter import (  # noqa: E402
-    _WORD,
     ThesaurusAugmenter,
     _check_generator,
     _truncated_geometric,
+    _word_pattern,
 )
 from sklearn_charcnn.thesaurus import load_wordnet, rank_synonyms  # noqa: E402
 
@@ -65,7 +81,7 @@ def naive_augment(docs, augmenter, rng):
     p, q = augmenter.p, augmenter.q
     out = []
     for doc in docs:
-        pieces = _WORD.split(doc)
+        pieces = _word_pattern().split(doc)
         options = []
         for token in pieces[1::2]:
             lower = token.lower()
@@ -136,15 +152,95 @@ def rates(n_docs, mb, seconds):
     }
 
 
+def load_ag_train() -> list[str]:
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_charcnn.datasets import load_ag_news
+
+    X, y = load_ag_news(return_X_y=True)
+    X_train, _, _, _ = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+    return X_train
+
+
+def measure_copies(n_copies: int = 2) -> dict:
+    """Time fit_transform(n_copies) on the AG training split, cold then warm."""
+    from sklearn_charcnn.quantizer import CharQuantizer
+
+    docs = load_ag_train()
+    augmenter = ThesaurusAugmenter(n_copies=n_copies, random_state=0)
+    rows, cold = timed(lambda: augmenter.fit_transform(docs))
+    again, warm = timed(lambda: augmenter.fit_transform(docs))
+    assert again == rows and len(rows) == (n_copies + 1) * len(docs)
+    quantizer = CharQuantizer(max_length=256).fit([])
+    quantize = best_of(lambda: quantizer.transform(rows))
+    changed = sum(
+        a != d for a, d in zip(rows[len(docs) :], docs * n_copies, strict=True)
+    ) / (n_copies * len(docs))
+    return {
+        "data": f"AG News training split ({len(docs):,} documents, 80/20 "
+        "stratified, random_state=0)",
+        "n_docs": len(docs),
+        "n_copies": n_copies,
+        "n_rows": len(rows),
+        "fraction_of_copies_changed": round(changed, 4),
+        "cold_cache_seconds": round(cold, 3),
+        "cold_cache_seconds_per_copy": round(cold / n_copies, 3),
+        "warm_cache_seconds": round(warm, 3),
+        "warm_cache_seconds_per_copy": round(warm / n_copies, 3),
+        "reference": "CharQuantizer(max_length=256).transform of all rows, best of 3",
+        "reference_seconds": round(quantize, 3),
+        "cold_per_copy_over_reference": round(cold / n_copies / quantize, 1),
+        "warm_per_copy_over_reference": round(warm / n_copies / quantize, 1),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=["all", "copies", "imdb"], default="all")
     parser.add_argument("--n-naive", type=int, default=500)
+    parser.add_argument("--n-copies", type=int, default=2)
     args = parser.parse_args(argv)
     pinning = pin_to_one_core()
+    wordnet_seconds = time_wordnet_load()
+    # Once per process, like loading WordNet: the word pattern lists every
+    # combining mark of the Unicode database.
+    pattern_seconds = timed(_word_pattern)[1]
+    print(
+        f"WordNet load: {wordnet_seconds:.2f} s, word pattern "
+        f"{pattern_seconds:.2f} s, {pinning}"
+    )
+    if args.part in ("all", "copies"):
+        thesaurus._ranked.clear()  # cold-cache figures: empty synonym cache
+        result = {
+            "cpu": pinning,
+            "wordnet_load_seconds": round(wordnet_seconds, 3),
+            "word_pattern_seconds": round(pattern_seconds, 3),
+            **measure_copies(args.n_copies),
+        }
+        k = result["n_copies"]
+        print(f"{result['data']}: n_copies={k}, {result['n_rows']:,} rows")
+        print(
+            f"  fit_transform cold cache {result['cold_cache_seconds']:.2f} s "
+            f"({result['cold_cache_seconds_per_copy']:.2f} s per copy), warm "
+            f"{result['warm_cache_seconds']:.2f} s "
+            f"({result['warm_cache_seconds_per_copy']:.2f} s per copy)"
+        )
+        print(
+            f"  reference: quantizing the {result['n_rows']:,} rows "
+            f"{result['reference_seconds']:.3f} s; one copy costs "
+            f"{result['cold_per_copy_over_reference']}x (cold) / "
+            f"{result['warm_per_copy_over_reference']}x (warm) of that"
+        )
+        path = write_result("augmenter_copies_ag", result)
+        print(f"wrote {path.relative_to(path.parents[2])}")
+    if args.part in ("all", "imdb"):
+        thesaurus._ranked.clear()
+        measure_imdb(args, pinning, wordnet_seconds)
 
+
+def measure_imdb(args, pinning, wordnet_seconds):
     docs, load_seconds = timed(load_reviews)
     mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
-    wordnet_seconds = time_wordnet_load()
 
     augmented, cold = time_augment(docs)
     again, warm = time_augment(docs)

@@ -2,33 +2,65 @@
 
 :class:`ThesaurusAugmenter` replaces randomly chosen words of the training
 documents by synonyms from a thesaurus (WordNet by default), inside a
-scikit-learn Pipeline and at fit time only. :func:`augment_dataset` adds
-augmented copies of a data set outside a Pipeline.
+scikit-learn Pipeline and at fit time only; with ``n_copies`` it adds
+augmented copies as extra rows that the char-CNN pipeline understands.
+:class:`ThesaurusSampler` is the same augmentation behind imbalanced-learn's
+``fit_resample``, for ``imblearn.pipeline.Pipeline`` and any downstream
+model. :func:`augment_dataset` adds augmented copies outside a Pipeline.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Mapping
+import sys
+import unicodedata
+from collections.abc import Iterable, Mapping
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
+from sklearn_charcnn._augmented import AugmentedDocuments
+from sklearn_charcnn._compat import Interval, StrOptions, _fit_context, validate_params
 from sklearn_charcnn._text import TextInputMixin
-from sklearn_charcnn.thesaurus import WORDNET, load_wordnet, rank_synonyms
+from sklearn_charcnn.thesaurus import WordNetThesaurus, as_thesaurus
 
-__all__ = ["ThesaurusAugmenter", "augment_dataset"]
+__all__ = ["ThesaurusAugmenter", "ThesaurusSampler", "augment_dataset"]
 
-# A word: a run of ASCII letters, possibly joined by apostrophes or hyphens
-# ("x-ray", "don't"), not glued to other letters, digits or underscores (so
-# "café", "abc123" and "snake_case" are not words and pass through). The
-# capture group makes re.split return the words at the odd indices.
-_WORD = re.compile(r"\b([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)\b")
+
+@functools.cache
+def _word_pattern() -> re.Pattern:
+    """Return the regular expression of a word (built once per process).
+
+    A word is a run of ASCII letters, possibly joined by apostrophes or
+    hyphens ("x-ray", "don't"), not glued to other letters, digits,
+    underscores or combining marks. So "café", "abc123" and "snake_case" are
+    not words and pass through, and neither is "café" written with a
+    combining accent (NFD: "cafe" + U+0301), which would otherwise end at the
+    "e". The capture group makes ``re.split`` return the words at the odd
+    indices.
+    """
+    # Every combining mark (Unicode categories Mn, Mc, Me) of this Python's
+    # Unicode database, as ranges; scanning it takes a fraction of a second.
+    ranges, start, previous = [], None, None
+    for point in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(point))[0] == "M":
+            if start is None:
+                start = point
+            elif point != previous + 1:
+                ranges.append((start, previous))
+                start = point
+            previous = point
+    ranges.append((start, previous))
+    marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return re.compile(
+        rf"(?<![{marks}])\b([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)\b(?![{marks}])"
+    )
 
 
 def _check_generator(random_state) -> np.random.Generator:
@@ -86,23 +118,10 @@ class _Candidates(dict):
         return ()  # mixed case ("iPhone", "McCartney"): likely a name, kept
 
 
-class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
-    """Replace random words of the training documents by their synonyms.
-
-    The data augmentation of the character-level ConvNet paper: in each
-    document, ``r`` of the replaceable words are replaced, each by its
-    synonym of rank ``s``, with ``P[r] ∝ p**r`` and ``P[s] ∝ q**s``.
-
-    Augmentation happens in :meth:`fit_transform` only. :meth:`transform`
-    returns the documents unchanged, so in a :class:`~sklearn.pipeline.Pipeline`
-    the model is trained on augmented text while predictions and validation
-    scores (as in :class:`~sklearn.model_selection.GridSearchCV`) are always
-    computed on the original text. ``fit_transform(X)`` therefore differs from
-    ``fit(X).transform(X)`` by design, as it does for scikit-learn's
-    :class:`~sklearn.preprocessing.TargetEncoder`.
-
-    Parameters
-    ----------
+# Docstring sections of both estimators, written once: "%(parameters)s",
+# "%(attributes)s" and "%(word_rules)s" in their docstrings are replaced by
+# these texts (indented for a class docstring).
+_PARAMETERS = """\
     p : float, default=0.5
         Parameter of the geometric distribution of the number ``r`` of words
         replaced per document, ``P[r] ∝ p**r`` for ``r = 1, ..., n`` where
@@ -113,15 +132,17 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
         synonym chosen for a word, ``P[s] ∝ q**s`` for ``s = 0, ..., k - 1``
         where ``k`` is its number of synonyms and rank 0 is the closest. Must
         lie in (0, 1); larger values pick more distant synonyms.
-    thesaurus : "wordnet" or mapping, default="wordnet"
+    thesaurus : "wordnet", mapping or thesaurus object, default="wordnet"
         Where synonyms come from. ``"wordnet"`` ranks WordNet's synonyms as
         :func:`~sklearn_charcnn.thesaurus.wordnet_synonyms` describes (a
         lower-case word gets no proper-noun senses: "brown" never becomes
-        "Robert Brown"); it
-        needs WordNet for nltk (``python -m nltk.downloader wordnet``, or
-        ``NLTK_DATA`` pointing at a folder with ``corpora/wordnet``). A
-        mapping from a word to its synonyms, closest first, is used as given;
-        keys are matched without regard to case.
+        "Robert Brown"); it needs WordNet for nltk (``python -m
+        nltk.downloader wordnet``, or ``NLTK_DATA`` pointing at a folder with
+        ``corpora/wordnet``). A mapping from a word to its synonyms, closest
+        first, is wrapped in a
+        :class:`~sklearn_charcnn.thesaurus.MappingThesaurus` (keys matched
+        without regard to case). A ``WordNetThesaurus`` or
+        ``MappingThesaurus`` is used as is.
     stop_words : "english", list of str or None, default="english"
         Words never replaced, compared in lower case. ``"english"`` is
         scikit-learn's built-in list
@@ -131,6 +152,22 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
     min_word_length : int, default=3
         Words shorter than this are never replaced. The default keeps
         abbreviations and markup such as the "br" of ``<br />`` intact.
+    n_copies : int >= 0 or None, default=None
+        None: each training document is replaced by one augmented draw (the
+        rows stay the same). An int ``k``: the training documents are
+        returned first, then augmented copy 1 of every document, ..., copy
+        ``k``, as :class:`~sklearn_charcnn._augmented.AugmentedDocuments`
+        whose ``origin`` (index of the original document) and
+        ``copy_index`` (0 for originals, ``c`` for copy ``c``) travel with
+        them. ``0`` returns the originals alone: augmentation off, so that
+        a grid search can try ``[0, 1, 2]``.
+    per_epoch : bool, default=False
+        Carried with the rows when ``n_copies`` is an int, for the
+        classifier. False: every epoch trains on the originals and all
+        copies. True: each epoch trains on the originals plus one copy of
+        each document, a different copy every epoch (cycling through the
+        ``n_copies`` copies): the paper's fresh synonyms per epoch, drawn
+        ahead of time.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of the random draws. An int gives the same augmented documents
         on every call; None gives a fresh draw on every call, without
@@ -139,38 +176,27 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
         Encoding used to decode ``bytes`` documents.
     decode_error : {"strict", "ignore", "replace"}, default="strict"
         What to do with bytes that cannot be decoded, as in
-        :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
+        :class:`~sklearn.feature_extraction.text.TfidfVectorizer`."""
 
-    Attributes
-    ----------
-    thesaurus_ : WordNetThesaurus or dict
-        The synonym source. For ``thesaurus="wordnet"`` the stateless
+_ATTRIBUTES = """\
+    thesaurus_ : WordNetThesaurus or MappingThesaurus
+        The synonym source, looked up with ``thesaurus_.get(word)``. For
+        ``thesaurus="wordnet"`` the stateless
         :data:`~sklearn_charcnn.thesaurus.WORDNET` object, whose data stays
-        in a per-process cache and is never pickled with the estimator;
-        otherwise a dict from lower-case word to a tuple of synonyms, cleaned
-        by :func:`~sklearn_charcnn.thesaurus.rank_synonyms`.
+        in a per-process cache and is never pickled with the estimator.
     stop_words_ : frozenset of str
-        The lower-case words never replaced.
+        The lower-case words never replaced."""
 
-    See Also
-    --------
-    augment_dataset : Add augmented copies of a data set (more rows).
-    CharQuantizer : Encodes the (augmented) documents as character codes.
-    CharCNNClassifier : The network trained on them.
-    sklearn.preprocessing.TargetEncoder : Another transformer whose
-        ``fit_transform`` differs from ``fit().transform()``.
-
-    Notes
-    -----
-    Implements section 2.4 of Zhang, Zhao & LeCun (2015). The paper leaves
-    some details open; this implementation fixes them as follows.
-
+_WORD_RULES = """\
     - A *word* is a run of ASCII letters, possibly joined by apostrophes or
-      hyphens, not attached to other letters, digits or underscores. It is
-      *replaceable* when it is at least ``min_word_length`` characters long,
-      not a stop word, written in lower case, Title case or UPPER case, and
-      has at least one synonym. Everything else (punctuation, whitespace,
-      numbers, non-English words, names in mixed case) passes through.
+      hyphens, not attached to other letters, digits, underscores or
+      combining marks: "café" is no word whether it is written with "é"
+      (NFC) or with "e" and a combining accent (NFD), and passes through
+      unchanged either way. A word is *replaceable* when it is at least
+      ``min_word_length`` characters long, not a stop word, written in lower
+      case, Title case or UPPER case, and has at least one synonym.
+      Everything else (punctuation, whitespace, numbers, non-English words,
+      names in mixed case) passes through.
     - For a document with ``n > 0`` replaceable words, ``r`` is drawn from
       the geometric distribution ``P[r] ∝ p**r`` truncated to ``1, ..., n``
       (an exact truncated draw, not a clipped one): every document with a
@@ -184,36 +210,30 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
     - The replacement takes the word's case: Title case gets an upper-case
       first letter, UPPER case is upper-cased, and a lower-case word takes
       the synonym as the thesaurus spells it.
+    - Each copy is an independent draw from one random generator, copy 1
+      first: with an int ``random_state`` the copies are reproducible."""
 
-    scikit-learn has no estimator tag for "``fit_transform`` differs from
-    ``fit().transform()``"; the tags declare raw-text input (``string``, no
-    2-D arrays) and text output, and this docstring carries the rest.
 
-    For fresh replacements at every training epoch, call :meth:`augment`
-    with a new seed per epoch.
+def _with_shared_docs(cls):
+    cls.__doc__ = (
+        cls.__doc__.replace("%(parameters)s", _PARAMETERS.lstrip())
+        .replace("%(attributes)s", _ATTRIBUTES.lstrip())
+        .replace("%(word_rules)s", _WORD_RULES.lstrip())
+    )
+    return cls
 
-    References
-    ----------
-    .. [1] X. Zhang, J. Zhao and Y. LeCun, "Character-level Convolutional
-       Networks for Text Classification", NIPS 2015, arXiv:1509.01626.
 
-    Examples
-    --------
-    >>> from sklearn_charcnn import ThesaurusAugmenter
-    >>> thesaurus = {"quick": ["fast", "speedy"], "dog": ["hound"]}
-    >>> augmenter = ThesaurusAugmenter(thesaurus=thesaurus, p=0.9, random_state=0)
-    >>> augmenter.fit_transform(["The quick dog.", "A Quick DOG!"])
-    ['The fast hound.', 'A Fast HOUND!']
-    >>> augmenter.transform(["The quick dog."])
-    ['The quick dog.']
-    """
+class _ThesaurusReplacement(BaseEstimator):
+    """Parameters, fitting and the random draws shared by both estimators."""
 
     _parameter_constraints: dict = {
         "p": [Interval(Real, 0, 1, closed="neither")],
         "q": [Interval(Real, 0, 1, closed="neither")],
-        "thesaurus": [StrOptions({"wordnet"}), Mapping],
+        "thesaurus": [StrOptions({"wordnet"}), Mapping, WordNetThesaurus],
         "stop_words": [StrOptions({"english"}), list, tuple, set, frozenset, None],
         "min_word_length": [Interval(Integral, 1, None, closed="left")],
+        "n_copies": [Interval(Integral, 0, None, closed="left"), None],
+        "per_epoch": ["boolean"],
         "random_state": ["random_state", np.random.Generator],
         "encoding": [str],
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
@@ -226,6 +246,8 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
         thesaurus="wordnet",
         stop_words="english",
         min_word_length=3,
+        n_copies=None,
+        per_epoch=False,
         random_state=None,
         encoding="utf-8",
         decode_error="strict",
@@ -235,35 +257,15 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
         self.thesaurus = thesaurus
         self.stop_words = stop_words
         self.min_word_length = min_word_length
+        self.n_copies = n_copies
+        self.per_epoch = per_epoch
         self.random_state = random_state
         self.encoding = encoding
         self.decode_error = decode_error
 
-    def _resolve_thesaurus(self):
-        if isinstance(self.thesaurus, str):  # "wordnet", checked by the constraints
-            load_wordnet()  # fail at fit, with the install hint, if it is missing
-            return WORDNET
-        table: dict[str, tuple[str, ...]] = {}
-        for word, synonyms in self.thesaurus.items():
-            if not isinstance(word, str):
-                raise TypeError(
-                    f"The thesaurus keys must be words (str); got {word!r}."
-                )
-            if isinstance(synonyms, (str, bytes)) or not all(
-                isinstance(s, str) for s in synonyms
-            ):
-                raise TypeError(
-                    f"The thesaurus entry for {word!r} must be a list of str "
-                    f"synonyms, closest first; got {synonyms!r}."
-                )
-            key = word.lower()
-            # Keys differing only in case are merged, the first one ranked first.
-            table[key] = rank_synonyms(key, [*table.get(key, ()), *synonyms])
-        return table
-
     def _fit(self, X) -> list[str]:
         docs = self._validate_documents(X)
-        self.thesaurus_ = self._resolve_thesaurus()
+        self.thesaurus_ = as_thesaurus(self.thesaurus)
         if self.stop_words == "english":
             self.stop_words_ = ENGLISH_STOP_WORDS
         else:
@@ -283,58 +285,16 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        self : ThesaurusAugmenter
-            The fitted augmenter.
+        self : object
+            The fitted estimator.
         """
         self._fit(X)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None):
-        """Fit, then return the documents with words replaced by synonyms.
-
-        This is the method a Pipeline calls on training data. Unlike
-        ``fit(X).transform(X)``, which returns ``X`` unchanged, it returns
-        augmented documents; see the class docstring.
-
-        Parameters
-        ----------
-        X : iterable of str or bytes
-            Raw training documents.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        X_augmented : list of str
-            One augmented document per input document, in input order.
-        """
-        docs = self._fit(X)
-        return self._augment(docs, _check_generator(self.random_state))
-
-    def transform(self, X):
-        """Return the documents unchanged, as a list of str.
-
-        Documents to predict or score on are never augmented.
-
-        Parameters
-        ----------
-        X : iterable of str or bytes
-            Raw documents.
-
-        Returns
-        -------
-        X_out : list of str
-            The validated (and decoded) documents.
-        """
-        check_is_fitted(self, "thesaurus_")
-        return self._validate_documents(X)
-
     def augment(self, X, *, random_state=None):
         """Return a fresh augmented draw of the documents, without refitting.
 
-        Use it for a new augmentation at every epoch, passing a different
-        seed (or one shared Generator) each time.
+        One draw per document, whatever ``n_copies`` is.
 
         Parameters
         ----------
@@ -388,20 +348,14 @@ default=None
         return self._candidates()[word]
 
     def _candidates(self) -> _Candidates:
-        thesaurus = self.thesaurus_
-        if isinstance(thesaurus, dict):  # a user thesaurus, keyed in lower case
-
-            def lookup(token):
-                return thesaurus.get(token.lower())
-        else:  # WordNet, whose senses depend on the word's case
-            lookup = thesaurus.get
-        return _Candidates(lookup, self.stop_words_, self.min_word_length)
+        # Both thesaurus types take the word as written (WordNet's senses
+        # depend on its case; a MappingThesaurus ignores case).
+        return _Candidates(self.thesaurus_.get, self.stop_words_, self.min_word_length)
 
     def _augment(self, docs: list[str], rng: np.random.Generator) -> list[str]:
         p, q = float(self.p), float(self.q)
-        candidates = self._candidates()
-        lookup = candidates.__getitem__
-        split = _WORD.split
+        lookup = self._candidates().__getitem__
+        split = _word_pattern().split
         out = []
         for doc in docs:
             pieces = split(doc)
@@ -422,12 +376,326 @@ default=None
             out.append("".join(pieces))
         return out
 
+    def _draw(self, docs: list[str]) -> list[str] | AugmentedDocuments:
+        """Return the training rows: one draw per document, or the copy blocks."""
+        rng = _check_generator(self.random_state)
+        if self.n_copies is None:
+            return self._augment(docs, rng)
+        n = len(docs)
+        blocks = [docs] + [self._augment(docs, rng) for _ in range(self.n_copies)]
+        return AugmentedDocuments(
+            [doc for block in blocks for doc in block],
+            origin=np.tile(np.arange(n), len(blocks)),
+            copy_index=np.repeat(np.arange(len(blocks)), n),
+            per_epoch=self.per_epoch,
+        )
 
+
+def _rows_unchanged(estimator) -> bool:
+    return estimator.n_copies is None
+
+
+@_with_shared_docs
+class ThesaurusAugmenter(TextInputMixin, TransformerMixin, _ThesaurusReplacement):
+    """Replace random words of the training documents by their synonyms.
+
+    The data augmentation of the character-level ConvNet paper: in each
+    document, ``r`` of the replaceable words are replaced, each by its
+    synonym of rank ``s``, with ``P[r] ∝ p**r`` and ``P[s] ∝ q**s``.
+
+    Augmentation happens in :meth:`fit_transform` only. :meth:`transform`
+    returns the documents unchanged, so in a :class:`~sklearn.pipeline.Pipeline`
+    the model is trained on augmented text while predictions and validation
+    scores (as in :class:`~sklearn.model_selection.GridSearchCV`) are always
+    computed on the original text. ``fit_transform(X)`` therefore differs from
+    ``fit(X).transform(X)`` by design, as it does for scikit-learn's
+    :class:`~sklearn.preprocessing.TargetEncoder`.
+
+    With ``n_copies=k``, ``fit_transform`` returns ``k + 1`` rows per
+    training document (the originals, then ``k`` augmented copies), which
+    :class:`~sklearn_charcnn.CharQuantizer` and
+    :class:`~sklearn_charcnn.CharCNNClassifier` at the end of the same
+    Pipeline understand (see Notes). For any other downstream model, use
+    :class:`ThesaurusSampler` in an ``imblearn.pipeline.Pipeline``.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    ThesaurusSampler : The same augmentation as an imbalanced-learn sampler.
+    augment_dataset : Add augmented copies of a data set outside a Pipeline.
+    CharQuantizer : Encodes the (augmented) documents as character codes.
+    CharCNNClassifier : The network trained on them.
+    sklearn.preprocessing.TargetEncoder : Another transformer whose
+        ``fit_transform`` differs from ``fit().transform()``.
+
+    Notes
+    -----
+    Implements section 2.4 of Zhang, Zhao & LeCun (2015). The paper leaves
+    some details open; this implementation fixes them as follows.
+
+    %(word_rules)s
+
+    **Adding rows inside a Pipeline.** A scikit-learn transformer may not
+    change the number of rows, because the Pipeline passes the unchanged
+    ``y`` to the next step. ``n_copies=k`` nonetheless returns ``k + 1``
+    rows per document from ``fit_transform``: the rows are an
+    ``AugmentedDocuments`` list whose ``origin`` and ``copy_index`` (and
+    ``per_epoch``) :class:`~sklearn_charcnn.CharQuantizer` carries along,
+    and :class:`~sklearn_charcnn.CharCNNClassifier` reads them to repeat
+    ``y`` and ``sample_weight`` by ``origin``, to keep every copy on the
+    same side of its validation split as its original, and to validate on
+    originals only. So ``make_pipeline(ThesaurusAugmenter(n_copies=2),
+    CharQuantizer(), CharCNNClassifier())`` is tuned by ``GridSearchCV``
+    without leakage: copies are made of the training fold only, and
+    ``transform`` (validation folds, ``predict``, ``score``) never augments.
+    Other estimators ignore the row information and would see ``k + 1``
+    rows against ``n`` targets: for them, :class:`ThesaurusSampler` returns
+    the targets repeated too, through imbalanced-learn's ``fit_resample``
+    (imbalanced-learn's Pipeline refuses a step that has both ``transform``
+    and ``fit_resample``, hence two classes).
+
+    **Per-epoch copies.** With ``per_epoch=True`` the classifier trains
+    each epoch on the originals plus one copy of each document, a different
+    copy every epoch (cycling through the ``k`` copies): the paper's fresh
+    synonyms per epoch, drawn ahead of time, at the cost of one draw per
+    copy in ``fit_transform``. :meth:`augment` draws anew for users who
+    write their own loop.
+
+    **pandas output.** ``set_output(transform="pandas")`` (and a Pipeline's)
+    returns the documents as a one-column DataFrame named ``"text"``, which
+    ``CharQuantizer`` accepts. ``set_output`` and
+    :meth:`get_feature_names_out` exist only while ``n_copies`` is None: a
+    DataFrame would drop the row information of added rows, so those are
+    always returned as ``AugmentedDocuments``.
+
+    scikit-learn has no estimator tag for "``fit_transform`` differs from
+    ``fit().transform()``"; the tags declare raw-text input (``string``, no
+    2-D arrays) and text output, and this docstring carries the rest.
+
+    References
+    ----------
+    .. [1] X. Zhang, J. Zhao and Y. LeCun, "Character-level Convolutional
+       Networks for Text Classification", NIPS 2015, arXiv:1509.01626.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn import ThesaurusAugmenter
+    >>> thesaurus = {"quick": ["fast", "speedy"], "dog": ["hound"]}
+    >>> augmenter = ThesaurusAugmenter(thesaurus=thesaurus, p=0.9, random_state=0)
+    >>> augmenter.fit_transform(["The quick dog.", "A Quick DOG!"])
+    ['The fast hound.', 'A Fast HOUND!']
+    >>> augmenter.transform(["The quick dog."])
+    ['The quick dog.']
+
+    With ``n_copies``, the originals come first, then each copy, and every
+    row knows its original:
+
+    >>> augmenter = ThesaurusAugmenter(thesaurus=thesaurus, n_copies=2, random_state=0)
+    >>> rows = augmenter.fit_transform(["a quick dog", "no synonym"])
+    >>> rows
+    ['a quick dog', 'no synonym', 'a quick hound', 'no synonym', 'a speedy hound', 'no synonym']
+    >>> rows.origin.tolist(), rows.copy_index.tolist()
+    ([0, 1, 0, 1, 0, 1], [0, 0, 1, 1, 2, 2])
+    """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Fit, then return the training documents, augmented.
+
+        This is the method a Pipeline calls on training data. Unlike
+        ``fit(X).transform(X)``, which returns ``X`` unchanged, it returns
+        augmented documents; see the class docstring.
+
+        Parameters
+        ----------
+        X : iterable of str or bytes
+            Raw training documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_augmented : list of str or AugmentedDocuments
+            With ``n_copies=None``, one augmented document per input
+            document, in input order. With ``n_copies=k``, the
+            ``(k + 1) * n_samples`` rows: the documents, then copy 1 of
+            every document, ..., copy ``k`` (row ``i + c * n_samples`` is
+            copy ``c`` of document ``i``), with their ``origin`` and
+            ``copy_index``.
+        """
+        return self._draw(self._fit(X))
+
+    def transform(self, X):
+        """Return the documents unchanged, as a list of str.
+
+        Documents to predict or score on are never augmented.
+
+        Parameters
+        ----------
+        X : iterable of str or bytes
+            Raw documents.
+
+        Returns
+        -------
+        X_out : list of str
+            The validated (and decoded) documents.
+        """
+        check_is_fitted(self, "thesaurus_")
+        return self._validate_documents(X)
+
+    @available_if(_rows_unchanged)
+    def get_feature_names_out(self, input_features=None):
+        """Name the output column, for ``set_output(transform="pandas")``.
+
+        Only available while ``n_copies`` is None (see Notes in the class
+        docstring).
+
+        Parameters
+        ----------
+        input_features : None or array-like of one str, default=None
+            The name of the input column, kept if given; else ``"text"``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects, shape (1,)
+            The name of the one column of documents.
+        """
+        check_is_fitted(self, "thesaurus_")
+        if input_features is None:
+            return np.asarray(["text"], dtype=object)
+        names = np.asarray(input_features, dtype=object).ravel()
+        if names.shape != (1,):
+            raise ValueError(
+                "ThesaurusAugmenter has one column of documents; got "
+                f"{names.shape[0]} input_features."
+            )
+        return names
+
+
+@_with_shared_docs
+class ThesaurusSampler(TextInputMixin, _ThesaurusReplacement):
+    """Add thesaurus-augmented copies of the training documents and targets.
+
+    :class:`ThesaurusAugmenter`'s augmentation behind imbalanced-learn's
+    sampler method ``fit_resample(X, y)``, which returns new rows and their
+    targets. In an ``imblearn.pipeline.Pipeline`` samplers run at fit time
+    only, so validation folds, ``predict`` and ``score`` see the original
+    documents; any downstream model works, ``TfidfVectorizer`` included.
+    imbalanced-learn itself is not needed to use it.
+
+    Parameters
+    ----------
+    %(parameters)s
+
+    Attributes
+    ----------
+    %(attributes)s
+
+    See Also
+    --------
+    ThesaurusAugmenter : The same augmentation as a transformer, for a
+        plain scikit-learn Pipeline ending in ``CharCNNClassifier``.
+    augment_dataset : Add augmented copies outside a Pipeline.
+
+    Notes
+    -----
+    The augmentation is that of :class:`ThesaurusAugmenter` (section 2.4 of
+    Zhang, Zhao & LeCun, 2015):
+
+    %(word_rules)s
+
+    The rows are returned as ``AugmentedDocuments``, so a
+    :class:`~sklearn_charcnn.CharCNNClassifier` further down the Pipeline
+    still keeps every copy on the side of its validation split where its
+    original is, and validates on originals only. imbalanced-learn's
+    Pipeline refuses a step with both ``transform`` and ``fit_resample``,
+    which is why this is a class of its own.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.augmenter import ThesaurusSampler
+    >>> sampler = ThesaurusSampler(thesaurus={"big": ["large"]}, n_copies=1)
+    >>> X, y = sampler.fit_resample(["a big cat", "a dog"], ["x", "y"])
+    >>> X
+    ['a big cat', 'a dog', 'a large cat', 'a dog']
+    >>> y
+    array(['x', 'y', 'x', 'y'], dtype='<U1')
+
+    In an imbalanced-learn Pipeline, tuned by a grid search:
+
+    >>> from imblearn.pipeline import make_pipeline  # doctest: +SKIP
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> model = make_pipeline(  # doctest: +SKIP
+    ...     ThesaurusSampler(random_state=0), TfidfVectorizer(), LogisticRegression()
+    ... )
+    >>> grid = {"thesaurussampler__n_copies": [0, 1, 2]}  # doctest: +SKIP
+    """
+
+    def __sklearn_tags__(self):
+        # TextInputMixin's tags include a transformer's; a sampler has none.
+        tags = super(TextInputMixin, self).__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y):
+        """Fit, then return the augmented training rows and their targets.
+
+        Parameters
+        ----------
+        X : iterable of str or bytes
+            Raw training documents.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Their targets (a pandas Series works).
+
+        Returns
+        -------
+        X_resampled : list of str or AugmentedDocuments
+            With ``n_copies=None``, one augmented draw per document. With
+            ``n_copies=k``, the documents, then copy 1 of every document,
+            ..., copy ``k``, with their ``origin`` and ``copy_index``.
+        y_resampled : ndarray
+            The target of every row: ``y`` itself for ``n_copies=None``,
+            else ``y`` repeated by ``origin``.
+        """
+        docs = self._fit(X)
+        if y is None:
+            raise ValueError(
+                "ThesaurusSampler.fit_resample requires y, the targets of the "
+                "documents; each copy gets its original's target."
+            )
+        y = np.asarray(y)
+        check_consistent_length(docs, y)
+        rows = self._draw(docs)
+        if isinstance(rows, AugmentedDocuments):
+            return rows, y[rows.origin]
+        return rows, y
+
+
+@validate_params(
+    {
+        "X": [Iterable],
+        "y": ["array-like"],
+        "n_copies": [Interval(Integral, 0, None, closed="left")],
+        "augmenter": [ThesaurusAugmenter, ThesaurusSampler, None],
+        "include_original": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def augment_dataset(X, y, *, n_copies=1, augmenter=None, include_original=True):
     """Return a data set enlarged with augmented copies of its documents.
 
-    The way to get more rows (as the paper's augmentation does for a small
-    data set) outside a Pipeline, where a transformer cannot add rows.
+    :meth:`ThesaurusSampler.fit_resample` as a function, for use outside a
+    Pipeline.
 
     Parameters
     ----------
@@ -436,36 +704,50 @@ def augment_dataset(X, y, *, n_copies=1, augmenter=None, include_original=True):
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Targets; each copy of a document keeps its target.
     n_copies : int, default=1
-        Number of augmented copies of every document. Each copy is a fresh
-        draw.
-    augmenter : ThesaurusAugmenter or None, default=None
-        The augmentation to apply; it is cloned, not modified. None means
-        ``ThesaurusAugmenter()`` (WordNet, ``p = q = 0.5``, a fresh draw on
-        every call). With an int ``random_state`` the result is reproducible.
+        Number of augmented copies of every document (``0``: none). Each
+        copy is a fresh draw. Overrides the augmenter's own ``n_copies``.
+    augmenter : ThesaurusAugmenter, ThesaurusSampler or None, default=None
+        The augmentation to apply (its ``p``, ``q``, thesaurus, ...); it is
+        neither modified nor fitted. None means ``ThesaurusSampler()``
+        (WordNet, ``p = q = 0.5``, a fresh draw on every call). With an int
+        ``random_state`` the result is reproducible; a Generator or
+        RandomState advances, so the next call draws anew.
     include_original : bool, default=True
         Put the original documents first.
 
     Returns
     -------
-    X_augmented : list of str
+    X_augmented : AugmentedDocuments or list of str
         The original documents (if ``include_original``) followed by copy
         1, ..., copy ``n_copies``, each in input order: document ``i`` of
         copy ``k`` is at ``i + k * n_samples`` (``k = 0`` being the
-        originals, when included).
+        originals, when included). With the originals, an
+        ``AugmentedDocuments`` list whose ``origin`` and ``copy_index``
+        :class:`~sklearn_charcnn.CharCNNClassifier` uses to keep copies on
+        one side of its validation split.
     y_augmented : ndarray
         The matching targets, ``y`` repeated the same way.
 
+    Raises
+    ------
+    ValueError
+        If ``n_copies=0`` with ``include_original=False`` (no rows), or
+        ``X`` and ``y`` have different lengths.
+
     See Also
     --------
+    ThesaurusSampler : The same, as a sampler in an imbalanced-learn
+        Pipeline: the copies are then made of the training folds only.
     ThesaurusAugmenter : Augmentation at fit time inside a Pipeline.
 
     Notes
     -----
     Augment after splitting off the validation and test data: a copy of a
     validation document in the training set leaks its label. To
-    cross-validate on an augmented set, keep the copies of a document in one
-    fold with ``groups=np.tile(np.arange(n_samples), n_copies + 1)`` and
-    :class:`~sklearn.model_selection.GroupKFold`.
+    cross-validate with augmentation, put :class:`ThesaurusSampler` in an
+    ``imblearn.pipeline.Pipeline`` (or :class:`ThesaurusAugmenter` with
+    ``n_copies`` before ``CharCNNClassifier``), so that copies are made
+    from each training fold alone.
 
     Examples
     --------
@@ -478,28 +760,17 @@ def augment_dataset(X, y, *, n_copies=1, augmenter=None, include_original=True):
     >>> y
     array([1, 0, 1, 0])
     """
-    if isinstance(n_copies, bool) or not isinstance(n_copies, Integral):
-        raise TypeError(f"n_copies must be an int; got {n_copies!r}.")
-    if n_copies < 0 or (n_copies == 0 and not include_original):
+    if n_copies == 0 and not include_original:
         raise ValueError(
-            f"n_copies must be >= 1 (or 0 with include_original=True); got {n_copies}."
+            "n_copies=0 with include_original=False leaves no rows; pass "
+            "n_copies >= 1 or include_original=True."
         )
-    if augmenter is None:
-        augmenter = ThesaurusAugmenter()
-    elif not isinstance(augmenter, ThesaurusAugmenter):
-        raise TypeError(
-            "augmenter must be a ThesaurusAugmenter or None; got "
-            f"{type(augmenter).__name__}."
-        )
-    fitted = clone(augmenter).fit([])
-    docs = fitted._validate_documents(X)
-    y = np.asarray(y)
-    check_consistent_length(docs, y)
-    # The given random_state, not the clone's copy: a Generator or
+    params = {} if augmenter is None else augmenter.get_params(deep=False)
+    # The augmenter's own random_state object, not a copy: a Generator or
     # RandomState passed in advances, so the next call draws anew.
-    rng = _check_generator(augmenter.random_state)
-    copies = [docs] if include_original else []
-    copies += [fitted._augment(docs, rng) for _ in range(n_copies)]
-    X_augmented = [doc for copy in copies for doc in copy]
-    y_augmented = np.concatenate([y] * len(copies), axis=0)
-    return X_augmented, y_augmented
+    sampler = ThesaurusSampler(**{**params, "n_copies": n_copies})
+    X_augmented, y_augmented = sampler.fit_resample(X, y)
+    if include_original:
+        return X_augmented, y_augmented
+    n_samples = len(X_augmented) // (n_copies + 1)
+    return list(X_augmented[n_samples:]), y_augmented[n_samples:]

@@ -11,17 +11,26 @@ seen meaning". This module builds that ranking from WordNet through nltk:
   result per process;
 - :func:`rank_synonyms` is the cleaning rule shared with user thesauri.
 
+Two thesaurus types share one interface, ``get(word, default=())``
+returning the synonyms of ``word`` as written, closest first:
+:class:`WordNetThesaurus` (shared instance :data:`WORDNET`) and
+:class:`MappingThesaurus`, a user's ``{word: [synonyms, ...]}``.
+:func:`as_thesaurus` turns what a user passes into one of them, so code that
+looks words up never asks which one it holds.
+
 Nothing here imports scikit-learn; :mod:`sklearn_charcnn.augmenter` wraps it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = [
     "WORDNET",
+    "MappingThesaurus",
     "WordNetNotFoundError",
     "WordNetThesaurus",
+    "as_thesaurus",
     "load_wordnet",
     "rank_synonyms",
     "wordnet_synonyms",
@@ -218,6 +227,10 @@ class WordNetThesaurus:
     The object holds no state: WordNet and the ranked synonyms live in
     per-process caches, so pickling it stores nothing of WordNet.
 
+    See Also
+    --------
+    MappingThesaurus : A user's thesaurus, with the same interface.
+
     Examples
     --------
     >>> from sklearn_charcnn.thesaurus import WORDNET
@@ -265,3 +278,147 @@ class WordNetThesaurus:
 
 WORDNET = WordNetThesaurus()
 """The shared :class:`WordNetThesaurus` instance."""
+
+
+class MappingThesaurus(Mapping):
+    """A user's thesaurus, with the interface of :class:`WordNetThesaurus`.
+
+    Built from a mapping from a word to its synonyms, closest first. Keys are
+    matched without regard to case: ``get("Big")`` returns the entry of
+    ``"big"``. Each entry is cleaned by :func:`rank_synonyms`; keys that
+    differ only in case are merged (the first one's synonyms ranked first),
+    and entries left without a synonym are dropped.
+
+    It is a read-only :class:`~collections.abc.Mapping` from the lower-case
+    word to a tuple of synonyms, so it compares equal to a dict holding the
+    same entries.
+
+    Parameters
+    ----------
+    mapping : mapping of str to list of str
+        The words and their synonyms, closest first.
+
+    Raises
+    ------
+    TypeError
+        If a key is not a ``str`` or an entry is not a collection of ``str``
+        (a lone string is refused: it is one synonym, not a list).
+
+    See Also
+    --------
+    WordNetThesaurus : The WordNet thesaurus, with the same interface.
+    as_thesaurus : Turns a mapping into a MappingThesaurus.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.thesaurus import MappingThesaurus
+    >>> thesaurus = MappingThesaurus({"Big": ["large", "big", "huge_one"]})
+    >>> thesaurus.get("BIG")
+    ('large', 'huge one')
+    >>> thesaurus.get("cat")
+    ()
+    >>> dict(thesaurus)
+    {'big': ('large', 'huge one')}
+    """
+
+    def __init__(self, mapping: Mapping[str, Iterable[str]]):
+        table: dict[str, tuple[str, ...]] = {}
+        for word, synonyms in mapping.items():
+            if not isinstance(word, str):
+                raise TypeError(
+                    f"The thesaurus keys must be words (str); got {word!r}."
+                )
+            if isinstance(synonyms, (str, bytes)) or not all(
+                isinstance(s, str) for s in synonyms
+            ):
+                raise TypeError(
+                    f"The thesaurus entry for {word!r} must be a list of str "
+                    f"synonyms, closest first; got {synonyms!r}."
+                )
+            key = word.lower()
+            table[key] = rank_synonyms(key, [*table.get(key, ()), *synonyms])
+        self._table = {word: ranked for word, ranked in table.items() if ranked}
+
+    def get(self, word: str, default=()) -> tuple[str, ...]:
+        """Return the synonyms of ``word``, or ``default`` if it has none.
+
+        Parameters
+        ----------
+        word : str
+            The word to look up, in any case.
+        default : object, default=()
+            Returned when ``word`` has no entry.
+
+        Returns
+        -------
+        synonyms : tuple of str or default
+            The cleaned synonyms, closest first.
+        """
+        return self._table.get(word.lower(), default)
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        return self._table[word.lower()]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word.lower() in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"MappingThesaurus({self._table!r})"
+
+
+def as_thesaurus(thesaurus="wordnet") -> WordNetThesaurus | MappingThesaurus:
+    """Return the thesaurus object that ``thesaurus`` names.
+
+    Parameters
+    ----------
+    thesaurus : "wordnet", WordNetThesaurus, MappingThesaurus or mapping, \
+default="wordnet"
+        ``"wordnet"`` (loaded now, so that a missing WordNet fails here with
+        the install hint) or a thesaurus object, returned as is; any other
+        mapping from a word to its synonyms is wrapped in a
+        :class:`MappingThesaurus`.
+
+    Returns
+    -------
+    thesaurus : WordNetThesaurus or MappingThesaurus
+        An object with ``get(word, default=())``.
+
+    Raises
+    ------
+    WordNetNotFoundError
+        If ``thesaurus="wordnet"`` and WordNet cannot be loaded.
+    ValueError
+        If ``thesaurus`` is a string other than ``"wordnet"``.
+    TypeError
+        If ``thesaurus`` is neither, or a mapping with bad entries.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.thesaurus import as_thesaurus
+    >>> as_thesaurus({"quick": ["fast"]})
+    MappingThesaurus({'quick': ('fast',)})
+    >>> as_thesaurus("wordnet")  # doctest: +SKIP
+    WordNetThesaurus()
+    """
+    if isinstance(thesaurus, (WordNetThesaurus, MappingThesaurus)):
+        return thesaurus
+    if isinstance(thesaurus, str):
+        if thesaurus != "wordnet":
+            raise ValueError(
+                f"Unknown thesaurus {thesaurus!r}; pass 'wordnet' or a mapping "
+                "from a word to its synonyms."
+            )
+        load_wordnet()
+        return WORDNET
+    if isinstance(thesaurus, Mapping):
+        return MappingThesaurus(thesaurus)
+    raise TypeError(
+        "The thesaurus must be 'wordnet', a WordNetThesaurus, a MappingThesaurus "
+        f"or a mapping from a word to its synonyms; got {type(thesaurus).__name__}."
+    )

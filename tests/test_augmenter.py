@@ -13,11 +13,18 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 
+from sklearn_charcnn._augmented import AugmentedDocuments, row_origins
 from sklearn_charcnn._compat import InvalidParameterError
-from sklearn_charcnn.augmenter import ThesaurusAugmenter, augment_dataset
+from sklearn_charcnn.augmenter import (
+    ThesaurusAugmenter,
+    ThesaurusSampler,
+    augment_dataset,
+)
 from sklearn_charcnn.thesaurus import WORDNET
 
 THESAURUS = {"quick": ["fast"], "movie": ["moving_picture"], "dog": ["hound"]}
@@ -413,12 +420,29 @@ def test_augment_dataset_checks_its_arguments():
     augmenter = ThesaurusAugmenter(thesaurus={})
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         augment_dataset(["a", "b"], [1], augmenter=augmenter)
-    with pytest.raises(ValueError, match="n_copies must be >= 1"):
+    with pytest.raises(InvalidParameterError, match="'n_copies' parameter"):
         augment_dataset(["a"], [1], n_copies=-1, augmenter=augmenter)
-    with pytest.raises(TypeError, match="n_copies must be an int"):
+    with pytest.raises(InvalidParameterError, match="'n_copies' parameter"):
         augment_dataset(["a"], [1], n_copies=1.5, augmenter=augmenter)
-    with pytest.raises(TypeError, match="augmenter must be a ThesaurusAugmenter"):
+    with pytest.raises(InvalidParameterError, match="'augmenter' parameter"):
         augment_dataset(["a"], [1], augmenter="wordnet")
+    with pytest.raises(ValueError, match="leaves no rows"):
+        augment_dataset(
+            ["a"], [1], n_copies=0, augmenter=augmenter, include_original=False
+        )
+
+
+def test_augment_dataset_is_the_samplers_fit_resample():
+    params = {"thesaurus": {"aaa": ["x", "y", "z"]}, "random_state": 5}
+    docs, y = ["aaa aaa aaa", "aaa b", "c"], np.array([0, 1, 2])
+    X, y_out = augment_dataset(
+        docs, y, n_copies=2, augmenter=ThesaurusAugmenter(**params)
+    )
+    X_res, y_res = ThesaurusSampler(n_copies=2, **params).fit_resample(docs, y)
+    assert X == X_res
+    np.testing.assert_array_equal(X.origin, [0, 1, 2] * 3)
+    np.testing.assert_array_equal(X.copy_index, [0] * 3 + [1] * 3 + [2] * 3)
+    np.testing.assert_array_equal(y_out, y_res)
 
 
 # --- with WordNet ----------------------------------------------------------
@@ -443,3 +467,295 @@ def test_wordnet_augmenter_pickles_without_wordnet_data():
     restored = pickle.loads(data)
     docs = ["The quick brown fox jumps over the lazy dog."]
     assert restored.fit_transform(docs) == augmenter.fit_transform(docs)
+
+
+# --- combining marks belong to their word ---------------------------------
+
+
+def test_combining_marks_are_part_of_words_nfc_and_nfd_alike():
+    import unicodedata
+
+    thesaurus = {"cafe": ["bistro"], "cole": ["school"], "good": ["zzmarker"]}
+    params = {"thesaurus": thesaurus, "min_word_length": 1, "stop_words": None}
+    for form in ("NFC", "NFD"):
+        docs = [unicodedata.normalize(form, d) for d in ("café good", "école good")]
+        out = augment(docs, **params)
+        # Only "good" is a word: "café" and "école" pass through in either
+        # form, and the NFD accent stays where it was.
+        assert out == [d.replace("good", "zzmarker") for d in docs], form
+    # Without the mark, "cafe" is an ASCII word and is replaced.
+    assert augment(["cafe"], **params) == ["bistro"]
+
+
+def test_a_mark_after_a_joined_word_keeps_the_whole_word():
+    # "x-ray" + U+0301: the hyphenated word is glued to the mark; the word
+    # before the hyphen is not, exactly as for the NFC "x-ráy".
+    thesaurus = {"ray": ["beam"], "x-ray": ["radiograph"], "xylo": ["x"]}
+    out = augment(
+        ["xylo-ray\u0301", "xylo-r\u00e1y"], thesaurus=thesaurus, min_word_length=1
+    )
+    assert out == ["x-ray\u0301", "x-r\u00e1y"]
+
+
+# --- n_copies: augmented copies as extra rows ------------------------------
+
+MARKER = {"good": ["zzmarker"]}
+
+
+def test_n_copies_returns_originals_then_each_copy_with_their_origins():
+    docs = ["a good day", "nothing here", "good good"]
+    augmenter = ThesaurusAugmenter(thesaurus=MARKER, n_copies=2, random_state=0)
+    rows = augmenter.fit_transform(docs)
+    assert isinstance(rows, AugmentedDocuments)
+    assert rows[:3] == docs
+    for copy in (rows[3:6], rows[6:9]):  # every copy replaces a "good"
+        assert copy[:2] == ["a zzmarker day", "nothing here"]
+        assert copy[2] in ("zzmarker good", "good zzmarker", "zzmarker zzmarker")
+    assert rows.origin.tolist() == [0, 1, 2, 0, 1, 2, 0, 1, 2]
+    assert rows.copy_index.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert rows.per_epoch is False
+    # transform never augments, whatever n_copies is.
+    assert augmenter.transform(docs) == docs
+
+
+def test_n_copies_zero_returns_the_originals_unchanged():
+    docs = ["a good day", "good"]
+    rows = ThesaurusAugmenter(thesaurus=MARKER, n_copies=0).fit_transform(docs)
+    assert rows == docs
+    assert rows.origin.tolist() == [0, 1] and rows.copy_index.tolist() == [0, 0]
+
+
+def test_per_epoch_is_carried_with_the_rows():
+    for per_epoch in (False, True):
+        augmenter = ThesaurusAugmenter(
+            thesaurus=MARKER, n_copies=1, per_epoch=per_epoch
+        )
+        assert augmenter.fit_transform(["good"]).per_epoch is per_epoch
+
+
+def test_copies_are_distinct_draws_reproducible_with_random_state():
+    thesaurus = {"aaa": ["x", "y", "z"], "bbb": ["u", "v", "w"]}
+    docs = ["aaa bbb aaa bbb aaa"] * 30
+    first = augment(docs, thesaurus=thesaurus, n_copies=2, random_state=7)
+    again = augment(docs, thesaurus=thesaurus, n_copies=2, random_state=7)
+    other = augment(docs, thesaurus=thesaurus, n_copies=2, random_state=8)
+    assert first == again
+    assert first.origin.tolist() == again.origin.tolist()
+    assert first[30:60] != first[60:90]  # copy 1 and copy 2 differ
+    assert first[30:] != other[30:]
+    # Copy 1 is the draw that n_copies=None gives with the same seed.
+    assert first[30:60] == augment(docs, thesaurus=thesaurus, random_state=7)
+
+
+@pytest.mark.parametrize("estimator", [ThesaurusAugmenter, ThesaurusSampler])
+@pytest.mark.parametrize("value", [-1, 1.5, "2"])
+def test_bad_n_copies_is_rejected_naming_the_parameter(estimator, value):
+    message = f"The 'n_copies' parameter of {estimator.__name__} must be an int"
+    with pytest.raises(InvalidParameterError, match=message):
+        estimator(thesaurus=MARKER, n_copies=value).fit(["good"])
+
+
+def test_transformer_and_sampler_each_offer_one_door():
+    # imbalanced-learn's Pipeline refuses a step with transform and
+    # fit_resample, and prefers fit_transform when both exist.
+    assert not hasattr(ThesaurusAugmenter(), "fit_resample")
+    sampler = ThesaurusSampler()
+    assert not hasattr(sampler, "transform") and not hasattr(sampler, "fit_transform")
+    tags = sampler.__sklearn_tags__()
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+
+
+# --- fit_resample ------------------------------------------------------------
+
+
+def test_fit_resample_repeats_y_by_origin():
+    pd = pytest.importorskip("pandas")
+    docs = ["a good day", "bad day", "good"]
+    y = pd.Series(["pos", "neg", "pos"], index=[10, 20, 30])
+    sampler = ThesaurusSampler(thesaurus=MARKER, n_copies=2, random_state=0)
+    X_res, y_res = sampler.fit_resample(pd.Series(docs, index=[10, 20, 30]), y)
+    assert X_res[:3] == docs and len(X_res) == 9
+    assert isinstance(y_res, np.ndarray)
+    assert y_res.tolist() == ["pos", "neg", "pos"] * 3
+    assert all(
+        ("zzmarker" in doc) == (label == "pos")
+        for doc, label in zip(X_res[3:], y_res[3:], strict=True)
+    )
+
+
+def test_fit_resample_without_n_copies_replaces_each_document_once():
+    X_res, y_res = ThesaurusSampler(thesaurus=MARKER, random_state=0).fit_resample(
+        ["good", "bad"], [1, 0]
+    )
+    assert X_res == ["zzmarker", "bad"] and not isinstance(X_res, AugmentedDocuments)
+    assert y_res.tolist() == [1, 0]
+
+
+def test_fit_resample_checks_y():
+    sampler = ThesaurusSampler(thesaurus=MARKER, n_copies=1)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        sampler.fit_resample(["good", "bad"], [1])
+    with pytest.raises(ValueError, match="requires y"):
+        sampler.fit_resample(["good"], None)
+
+
+# --- rows added inside a plain scikit-learn Pipeline ----------------------
+
+
+class OriginReadingClassifier(ClassifierMixin, BaseEstimator):
+    """Fits on the rows' origins the way CharCNNClassifier does: y[origin]."""
+
+    def fit(self, X, y):
+        origin, copy_index, per_epoch = row_origins(X)
+        SEEN.append(("fit", (len(X), origin.tolist(), copy_index.tolist(), per_epoch)))
+        self.classes_ = np.unique(np.asarray(y)[origin])
+        return self
+
+    def predict(self, X):
+        SEEN.append(("predict", (len(X), row_origins(X))))
+        return np.full(len(X), self.classes_[0])
+
+
+def test_plain_pipeline_passes_the_rows_origins_through_the_quantizer():
+    from sklearn_charcnn.quantizer import CharQuantizer
+
+    SEEN.clear()
+    pipeline = make_pipeline(
+        ThesaurusAugmenter(
+            thesaurus=MARKER, n_copies=2, per_epoch=True, random_state=0
+        ),
+        CharQuantizer(max_length=16),
+        OriginReadingClassifier(),
+    )
+    pipeline.fit(["good", "bad", "fine"], [1, 0, 1])
+    pipeline.predict(["good", "bad"])
+    assert SEEN == [
+        ("fit", (9, [0, 1, 2] * 3, [0] * 3 + [1] * 3 + [2] * 3, True)),
+        ("predict", (2, None)),  # predictions get the original rows alone
+    ]
+
+
+# --- ThesaurusSampler in imbalanced-learn's Pipeline, cross-validated ------
+
+RECORDS = []  # (method, documents) seen by RecordingTfidf, across clones
+
+
+class RecordingTfidf(TfidfVectorizer):
+    """A TfidfVectorizer that records the documents it is given."""
+
+    def fit_transform(self, raw_documents, y=None):
+        RECORDS.append(("fit", list(raw_documents)))
+        return super().fit_transform(raw_documents, y)
+
+    def transform(self, raw_documents):
+        RECORDS.append(("transform", list(raw_documents)))
+        return super().transform(raw_documents)
+
+
+def _labelled_corpus():
+    # Unique documents; only positive ones hold "good", so only they change.
+    docs = [f"good movie number{i}" for i in range(12)]
+    docs += [f"dull movie number{i}" for i in range(12, 24)]
+    return docs, np.array([1] * 12 + [0] * 12)
+
+
+def _original(doc):
+    return doc.replace("zzmarker", "good")
+
+
+def _imblearn_model(n_copies):
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    return imblearn_pipeline.make_pipeline(
+        ThesaurusSampler(thesaurus=MARKER, n_copies=n_copies, random_state=0),
+        RecordingTfidf(),
+        LogisticRegression(),
+    )
+
+
+def test_cross_validate_keeps_copies_of_validation_documents_out_of_training():
+    docs, y = _labelled_corpus()
+    model = _imblearn_model(n_copies=2)
+    RECORDS.clear()
+    cv = StratifiedKFold(4, shuffle=True, random_state=0)
+    result = cross_validate(model, docs, y, cv=cv, return_indices=True)
+    folds = result["indices"]
+    fits = [d for method, d in RECORDS if method == "fit"]
+    transforms = [d for method, d in RECORDS if method == "transform"]
+    assert len(fits) == len(transforms) == 4
+    for train, test, fitted, scored in zip(
+        folds["train"], folds["test"], fits, transforms, strict=True
+    ):
+        train_docs = {docs[i] for i in train}
+        # Training: the fold's documents and two augmented copies of each...
+        assert len(fitted) == 3 * len(train)
+        assert sum("zzmarker" in d for d in fitted) == 2 * sum(y[train] == 1)
+        # ...all made from training documents: no validation document leaks.
+        assert {_original(d) for d in fitted} == train_docs
+        # Scoring sees the validation documents as they are, never augmented.
+        assert scored == [docs[i] for i in test]
+    assert np.all(result["test_score"] >= 0)
+
+
+def test_grid_search_over_n_copies_scores_and_predicts_on_original_text():
+    docs, y = _labelled_corpus()
+    search = GridSearchCV(
+        _imblearn_model(n_copies=0),
+        {"thesaurussampler__n_copies": [0, 1, 2]},
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+    )
+    RECORDS.clear()
+    search.fit(docs, y)
+    fits = [d for method, d in RECORDS if method == "fit"]
+    transforms = [d for method, d in RECORDS if method == "transform"]
+    # 3 candidates x 3 folds of 16 training documents, then the refit on 24.
+    sizes = sorted(len(d) for d in fits[:-1])
+    assert sizes == [16] * 3 + [32] * 3 + [48] * 3
+    assert len(fits[-1]) == 24 * (search.best_params_["thesaurussampler__n_copies"] + 1)
+    assert len(transforms) == 9
+    assert all(d in docs for scored in transforms for d in scored)
+    RECORDS.clear()
+    search.predict(docs[:5])
+    search.score(docs, y)
+    assert RECORDS == [("transform", docs[:5]), ("transform", docs)]
+
+
+# --- set_output ------------------------------------------------------------
+
+
+def test_set_output_pandas_works_through_the_augmenter():
+    pd = pytest.importorskip("pandas")
+    from sklearn_charcnn.quantizer import CharQuantizer
+
+    X = pd.Series(["a good day", "bad"], index=[10, 20], name="review")
+    pipeline = make_pipeline(
+        ThesaurusAugmenter(thesaurus=MARKER, random_state=0),
+        CharQuantizer(max_length=16),
+    ).set_output(transform="pandas")
+    codes = pipeline.fit_transform(X)
+    assert isinstance(codes, pd.DataFrame)
+    assert codes.index.tolist() == [10, 20] and codes.shape == (2, 16)
+    original = pipeline.transform(X)  # not augmented: "a good day" differs
+    assert original.index.tolist() == [10, 20]
+    assert (original.loc[10] != codes.loc[10]).any()
+    assert (original.loc[20] == codes.loc[20]).all()
+    augmenter = pipeline[0]
+    text = augmenter.fit_transform(X)
+    assert list(text.columns) == ["text"] and text.index.tolist() == [10, 20]
+    assert text["text"].tolist() == ["a zzmarker day", "bad"]
+    assert augmenter.transform(X)["text"].tolist() == ["a good day", "bad"]
+    assert augmenter.get_feature_names_out().tolist() == ["text"]
+    assert augmenter.get_feature_names_out(["review"]).tolist() == ["review"]
+    assert pipeline.get_feature_names_out()[0] == "char_0"
+
+
+def test_added_rows_keep_their_row_information_instead_of_a_dataframe():
+    pytest.importorskip("pandas")
+    augmenter = ThesaurusAugmenter(thesaurus=MARKER, random_state=0).set_output(
+        transform="pandas"
+    )
+    augmenter.set_params(n_copies=1)  # e.g. by a grid search, after set_output
+    rows = augmenter.fit_transform(["good", "bad"])
+    assert isinstance(rows, AugmentedDocuments) and rows.origin.tolist() == [0, 1, 0, 1]
+    assert not hasattr(augmenter, "get_feature_names_out")
+    with pytest.raises(ValueError, match="set_output` is not available"):
+        make_pipeline(ThesaurusAugmenter(n_copies=1)).set_output(transform="pandas")

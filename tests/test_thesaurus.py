@@ -16,14 +16,59 @@ import pytest
 
 from sklearn_charcnn.thesaurus import (
     WORDNET,
+    MappingThesaurus,
     WordNetNotFoundError,
     WordNetThesaurus,
+    as_thesaurus,
     load_wordnet,
     rank_synonyms,
     wordnet_synonyms,
 )
 
 # --- hermetic -------------------------------------------------------------
+
+
+def test_mapping_thesaurus_looks_words_up_without_regard_to_case():
+    thesaurus = MappingThesaurus({"Big": ["large", "big", "huge_one"], "BIG": ["vast"]})
+    assert thesaurus.get("big") == thesaurus.get("BiG") == ("large", "huge one", "vast")
+    assert thesaurus["BIG"] == ("large", "huge one", "vast")
+    assert "Big" in thesaurus and "cat" not in thesaurus and 3 not in thesaurus
+    assert thesaurus.get("cat") == () and thesaurus.get("cat", None) is None
+    with pytest.raises(KeyError):
+        thesaurus["cat"]
+
+
+def test_mapping_thesaurus_is_a_mapping_of_cleaned_entries():
+    thesaurus = MappingThesaurus({"quick": ["fast"], "same": ["Same", "same"]})
+    # "same" keeps no synonym once the word itself is dropped: no entry.
+    assert thesaurus == {"quick": ("fast",)}
+    assert list(thesaurus) == ["quick"] and len(thesaurus) == 1
+    assert pickle.loads(pickle.dumps(thesaurus)) == thesaurus
+
+
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        ({"quick": "fast"}, "entry for 'quick' must be a list of str"),
+        ({"quick": ["fast", 1]}, "entry for 'quick' must be a list of str"),
+        ({1: ["one"]}, "keys must be words"),
+    ],
+)
+def test_mapping_thesaurus_rejects_bad_entries(mapping, message):
+    with pytest.raises(TypeError, match=message):
+        MappingThesaurus(mapping)
+
+
+def test_as_thesaurus_wraps_mappings_and_keeps_thesaurus_objects():
+    mapping_thesaurus = MappingThesaurus({"quick": ["fast"]})
+    assert as_thesaurus(mapping_thesaurus) is mapping_thesaurus
+    assert as_thesaurus(WORDNET) is WORDNET
+    wrapped = as_thesaurus({"Quick": ["fast"]})
+    assert isinstance(wrapped, MappingThesaurus) and wrapped.get("QUICK") == ("fast",)
+    with pytest.raises(ValueError, match="Unknown thesaurus 'roget'"):
+        as_thesaurus("roget")
+    with pytest.raises(TypeError, match="got list"):
+        as_thesaurus(["quick"])
 
 
 def test_rank_synonyms_drops_the_word_and_duplicates_keeping_order():
@@ -218,3 +263,15 @@ def test_wordnet_thesaurus_mapping_interface():
     assert "happy" in WORDNET and "qwertyuiop" not in WORDNET
     with pytest.raises(KeyError):
         WORDNET["qwertyuiop"]
+
+
+@pytest.mark.wordnet
+def test_both_thesauri_answer_the_same_interface():
+    # The augmenter calls thesaurus.get(word) on either; the result depends
+    # on case for WordNet (proper-noun senses) and not for a mapping.
+    mapping = MappingThesaurus({"happy": ["felicitous", "glad", "well-chosen"]})
+    for thesaurus in (as_thesaurus("wordnet"), mapping):
+        assert thesaurus.get("happy") == ("felicitous", "glad", "well-chosen")
+        assert thesaurus.get("qwertyuiop") == ()
+        assert thesaurus.get("qwertyuiop", None) is None
+        assert "happy" in thesaurus

@@ -5,8 +5,11 @@ to local files.
 """
 
 import csv
+import dataclasses
+import gzip
 import hashlib
 import io
+import logging
 import lzma
 import os
 import shutil
@@ -31,7 +34,7 @@ from sklearn_charcnn.datasets import (
     load_ag_news,
     unescape_ag_news,
 )
-from sklearn_charcnn.datasets._base import RemoteFile, _fetch_remote
+from sklearn_charcnn.datasets._base import DataFileError, RemoteFile, _fetch_remote
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data_home"
 
@@ -447,3 +450,397 @@ def test_imdb_conversion_reproduces_the_published_csv(shared_data, tmp_path):
     assert sha256((folder / "train.csv").read_bytes()) == (
         "3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399"
     )
+
+
+# ------------------------------------------------------------ data integrity
+#
+# Every fault below loaded silently or raised a bare LZMAError, EOFError or
+# IndexError before files were verified.
+
+
+def _is_data_file_error(error, path):
+    """The error is an OSError and a ValueError naming the file."""
+    assert isinstance(error, OSError) and isinstance(error, ValueError)
+    assert str(path) in str(error)
+
+
+def test_garbage_xz_names_the_file_and_the_fix(data_home):
+    path = data_home / "ag_news" / "test.csv.xz"
+    path.write_bytes(b"\xfd7zXZ\x00 this is not an xz stream " * 10)
+    (data_home / "ag_news" / "test.csv.xz.sha256").unlink()  # placed by hand
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_ag_news("test", data_home=data_home)
+    _is_data_file_error(excinfo.value, path)
+    assert path.exists()  # a file placed by hand is never deleted
+    assert "LZMAError" in str(excinfo.value) and "Delete it" in str(excinfo.value)
+
+
+def test_truncated_xz_names_the_file(data_home):
+    path = data_home / "imdb" / "test.csv.xz"
+    path.write_bytes(path.read_bytes()[:60])
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_imdb("test", data_home=data_home, download_if_missing=False)
+    _is_data_file_error(excinfo.value, path)
+    assert "cut short" in str(excinfo.value)
+    assert "fetch_imdb(subset='test')" in str(excinfo.value)
+
+
+@pytest.mark.parametrize("keep_checksum_file", [True, False])
+def test_imdb_csv_cut_inside_a_quoted_review_is_an_error(data_home, keep_checksum_file):
+    path = data_home / "imdb" / "train.csv"
+    content = path.read_bytes()
+    cut = content.index(b"far too long")  # inside the first, quoted review
+    path.write_bytes(content[:cut])
+    if not keep_checksum_file:
+        (data_home / "imdb" / "train.csv.sha256").unlink()
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_imdb("train", data_home=data_home, download_if_missing=False)
+    _is_data_file_error(excinfo.value, path)
+
+
+@pytest.mark.parametrize("keep_checksum_file", [True, False])
+def test_imdb_csv_cut_inside_the_last_review_is_an_error(data_home, keep_checksum_file):
+    # Every row is there but the last review ends early: "... funny and ".
+    path = data_home / "imdb" / "train.csv"
+    content = path.read_bytes()
+    path.write_bytes(content[: content.index(b"kind.")])
+    if not keep_checksum_file:
+        (data_home / "imdb" / "train.csv.sha256").unlink()
+    with pytest.raises(DataFileError, match="train.csv"):
+        fetch_imdb("train", data_home=data_home, download_if_missing=False)
+
+
+def test_imdb_row_with_missing_fields_names_the_row(data_home):
+    path = data_home / "imdb" / "train.csv"
+    path.write_bytes(path.read_bytes() + b"1,8\n")
+    (data_home / "imdb" / "train.csv.sha256").unlink()
+    with pytest.raises(DataFileError, match="row 5 after the header: expected 4"):
+        fetch_imdb("train", data_home=data_home, download_if_missing=False)
+
+
+def test_changed_file_is_caught_by_its_checksum_file(data_home):
+    # Same rows, same length, one word changed: only the checksum can tell.
+    path = data_home / "ag_news" / "train.csv"
+    path.write_bytes(path.read_bytes().replace(b"Wheel Fails", b"Wheel Falls"))
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_ag_news("train", data_home=data_home, download_if_missing=False)
+    _is_data_file_error(excinfo.value, path)
+    assert "does not match its checksum file train.csv.sha256" in str(excinfo.value)
+
+
+def test_file_placed_by_hand_needs_the_data_sets_row_count(data_home):
+    # Six rows and no checksum file: not the 120,000-row training split.
+    (data_home / "ag_news" / "train.csv.sha256").unlink()
+    path = data_home / "ag_news" / "train.csv"
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_ag_news("train", data_home=data_home)
+    _is_data_file_error(excinfo.value, path)
+    message = str(excinfo.value)
+    assert "6 rows where the published train.csv has 120,000" in message
+    assert "fetch_ag_news(subset='train')" in message
+    assert path.read_bytes()  # a file placed by hand is never deleted
+
+
+def test_file_placed_by_hand_loads_by_strict_parse(data_home, monkeypatch):
+    # A file with the data set's row count, ending with a line break, loads
+    # without a checksum file; one whose last row is cut does not.
+    spec = _ag_news._SPECS["train"]
+    monkeypatch.setitem(
+        _ag_news._SPECS, "train", dataclasses.replace(spec, n_records=6)
+    )
+    (data_home / "ag_news" / "train.csv.sha256").unlink()
+    assert len(fetch_ag_news("train", data_home=data_home).data) == 6
+    path = data_home / "ag_news" / "train.csv"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    with pytest.raises(DataFileError, match="does not end with a line break"):
+        fetch_ag_news("train", data_home=data_home)
+
+
+def test_published_file_placed_by_hand_loads_by_its_checksum(tmp_path):
+    # The published test.csv, compressed by the user with another tool setting,
+    # and no checksum file: its content matches the published SHA-256.
+    content = lzma.decompress(_base._package_file(_ag_news._EMBEDDED_TEST).read_bytes())
+    (tmp_path / "ag_news").mkdir()
+    (tmp_path / "ag_news" / "test.csv.gz").write_bytes(gzip.compress(content))
+    data, target = fetch_ag_news("test", data_home=tmp_path, return_X_y=True)
+    assert len(data) == 7600 and np.bincount(target).tolist() == [1900] * 4
+
+
+def test_damaged_embedded_file_says_reinstall(tmp_path, monkeypatch):
+    content = lzma.decompress(_base._package_file(_ag_news._EMBEDDED_TEST).read_bytes())
+    damaged = tmp_path / "ag_news_test.csv.xz"
+    damaged.write_bytes(lzma.compress(content.replace(b"Fears", b"Feats", 1)))
+    original = _base._package_file
+    monkeypatch.setattr(
+        _ag_news,
+        "_package_file",
+        lambda name: damaged if name == _ag_news._EMBEDDED_TEST else original(name),
+    )
+    with pytest.raises(DataFileError) as excinfo:
+        load_ag_news()
+    _is_data_file_error(excinfo.value, damaged)
+    assert "shipped with sklearn-charcnn is damaged" in str(excinfo.value)
+    assert "pip install --force-reinstall" in str(excinfo.value)
+
+
+def test_embedded_files_match_the_checksums_in_the_code():
+    for spec in _ag_news._EMBEDDED_SPECS.values():
+        path = _base._package_file(spec.name)
+        raw = path.read_bytes()
+        if path.suffix == ".xz":
+            raw = lzma.decompress(raw)
+        assert f"sha256:{sha256(raw)}" in spec.digests
+
+
+def test_damaged_download_is_fetched_again_with_a_warning(tmp_path, monkeypatch):
+    source = tmp_path / "source" / "train.csv"
+    source.parent.mkdir()
+    shutil.copy(FIXTURES / "ag_news" / "train.csv", source)
+    digest = hashlib.md5(source.read_bytes()).hexdigest()
+    remote = RemoteFile("train.csv", source.as_uri(), f"md5:{digest}")
+    monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
+    home = tmp_path / "home"
+    assert len(fetch_ag_news("train", data_home=home).data) == 6
+    cached = home / "ag_news" / "train.csv"
+    assert (
+        (home / "ag_news" / "train.csv.sha256")
+        .read_text()
+        .startswith(sha256(cached.read_bytes()))
+    )
+    cached.write_bytes(cached.read_bytes()[:100])
+    with pytest.raises(DataFileError, match="train.csv"):
+        fetch_ag_news("train", data_home=home, download_if_missing=False)
+    with pytest.warns(UserWarning, match="deleted and fetched again"):
+        data = fetch_ag_news("train", data_home=home).data
+    assert len(data) == 6
+    assert cached.read_bytes() == source.read_bytes()
+
+
+def test_damaged_converted_csv_is_rebuilt_from_the_archive(tmp_path, tiny_imdb):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
+    fetch_imdb("train", data_home=tmp_path)
+    good = (folder / "train.csv").read_bytes()
+    (folder / "train.csv").write_bytes(good[:30])
+    with pytest.warns(UserWarning, match="train.csv does not match its checksum"):
+        data = fetch_imdb("train", data_home=tmp_path).data
+    assert data == ["Awful.", "Good.<br />Fine.", 'Great, "really" great.']
+    assert (folder / "train.csv").read_bytes() == good
+
+
+def test_incomplete_imdb_extraction_is_an_error(tmp_path):
+    # An aclImdb/ folder whose extraction stopped early: 3 of 25,000 reviews.
+    for name, text in REVIEWS.items():
+        path = tmp_path / "imdb" / "aclImdb" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_imdb("train", data_home=tmp_path)
+    message = str(excinfo.value)
+    assert "1 negative and 2 positive train reviews" in message
+    assert "12,500 and 12,500" in message and str(tmp_path / "imdb") in message
+    assert not (tmp_path / "imdb" / "train.csv").exists()
+
+
+def test_truncated_imdb_archive_names_the_archive(tmp_path, tiny_imdb):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    archive = folder / "aclImdb_v1.tar.gz"
+    _write_imdb_tar(archive, REVIEWS)
+    archive.write_bytes(archive.read_bytes()[:-40])
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_imdb("train", data_home=tmp_path)
+    _is_data_file_error(excinfo.value, archive)
+    assert "damaged or cut short" in str(excinfo.value)
+
+
+def test_mr_sentence_file_placed_by_hand_is_checked(data_home):
+    path = data_home / "mr" / "rt-polarity.pos"
+    (data_home / "mr" / "rt-polarity.pos.sha256").unlink()
+    with pytest.raises(DataFileError, match="2 non-empty lines where the published"):
+        fetch_mr(data_home=data_home)
+    assert path.exists()
+
+
+@pytest.fixture
+def read_only(request):
+    """Make folders read-only (chmod a-w) for the test, then writable again."""
+    folders = []
+
+    def make(*paths):
+        for path in paths:
+            folders.append((path, path.stat().st_mode))
+            path.chmod(0o555)
+
+    yield make
+    for path, mode in reversed(folders):
+        path.chmod(mode)
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_read_only_data_home_loads_every_data_set(data_home, read_only):
+    before = _listing(data_home)
+    read_only(data_home, *[p for p in data_home.iterdir() if p.is_dir()])
+    assert len(fetch_ag_news("all", data_home=data_home).data) == 8
+    assert len(fetch_imdb("all", data_home=data_home).data) == 6
+    assert len(fetch_mr(data_home=data_home).data) == 4
+    assert _listing(data_home) == before
+
+
+def test_read_only_data_home_converts_the_imdb_archive_in_memory(
+    tmp_path, tiny_imdb, read_only, caplog
+):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
+    read_only(folder)
+    with caplog.at_level(logging.INFO, logger="sklearn_charcnn"):
+        data, target = fetch_imdb("test", data_home=tmp_path, return_X_y=True)
+    assert data == ["Meh.", "Wonderful."] and target.tolist() == [0, 1]
+    assert [p.name for p in folder.iterdir()] == ["aclImdb_v1.tar.gz"]
+    assert "read-only" in caplog.text
+
+
+def test_download_into_read_only_data_home_says_so(tmp_path, read_only):
+    (tmp_path / "ag_news").mkdir()
+    read_only(tmp_path / "ag_news")
+    with pytest.raises(OSError, match="read-only") as excinfo:
+        fetch_ag_news("train", data_home=tmp_path)
+    assert str(tmp_path / "ag_news") in str(excinfo.value)
+
+
+# ------------------------------------------------------ fetcher conventions
+
+
+def test_as_frame_returns_pandas_objects(data_home):
+    pd = pytest.importorskip("pandas")
+    bunch = fetch_imdb("train", data_home=data_home, as_frame=True)
+    assert isinstance(bunch.data, pd.DataFrame) and list(bunch.data.columns) == ["text"]
+    assert isinstance(bunch.target, pd.Series) and bunch.target.name == "target"
+    assert bunch.frame.shape == (4, 2) and bunch.feature_names == ["text"]
+    assert bunch.data["text"].tolist() == fetch_imdb("train", data_home=data_home).data
+    X, y = fetch_mr(data_home=data_home, as_frame=True, return_X_y=True)
+    assert isinstance(X, pd.DataFrame) and y.tolist() == [0, 0, 1, 1]
+    assert load_ag_news().frame is None
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"n_retries": 0}, "n_retries"),
+        ({"delay": 0}, "delay"),
+        ({"as_frame": "yes"}, "as_frame"),
+        ({"data_home": 3}, "data_home"),
+        ({"random_state": "seed"}, "random_state"),
+    ],
+)
+@pytest.mark.parametrize("fetch", [fetch_ag_news, fetch_imdb, fetch_mr])
+def test_fetchers_validate_their_parameters(fetch, kwargs, name):
+    with pytest.raises(
+        InvalidParameterError, match=f"'{name}' parameter of {fetch.__name__}"
+    ):
+        fetch(**kwargs)
+
+
+class _FlakyServer:
+    """A local HTTP server: ``failures`` answers 503, then serves ``content``."""
+
+    def __init__(self, content: bytes, failures: int = 0, status: int = 503):
+        import http.server
+        import threading
+
+        server_self = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server_self.requests += 1
+                if server_self.requests <= failures:
+                    self.send_error(status)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/train.csv"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_download_retries_on_server_errors(tmp_path, monkeypatch):
+    content = (FIXTURES / "ag_news" / "train.csv").read_bytes()
+    with _FlakyServer(content, failures=2) as server:
+        remote = RemoteFile(
+            "train.csv", server.url, f"md5:{hashlib.md5(content).hexdigest()}"
+        )
+        monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
+        with pytest.warns(UserWarning, match="503.*retrying in 0.01 s") as record:
+            data = fetch_ag_news(
+                "train", data_home=tmp_path, n_retries=2, delay=0.01
+            ).data
+    assert len(data) == 6 and server.requests == 3 and len(record) == 2
+
+
+def test_download_gives_up_after_n_retries(tmp_path, monkeypatch):
+    with _FlakyServer(b"", failures=10) as server:
+        monkeypatch.setitem(
+            _ag_news._REMOTES, "train", RemoteFile("train.csv", server.url, "md5:0")
+        )
+        with pytest.warns(UserWarning, match="retrying"):
+            with pytest.raises(OSError, match="downloading .* failed"):
+                fetch_ag_news("train", data_home=tmp_path, n_retries=1, delay=0.01)
+    assert server.requests == 2
+    assert list((tmp_path / "ag_news").iterdir()) == []
+
+
+def test_download_does_not_retry_a_missing_file(tmp_path, monkeypatch, recwarn):
+    with _FlakyServer(b"", failures=10, status=404) as server:
+        monkeypatch.setitem(
+            _ag_news._REMOTES, "train", RemoteFile("train.csv", server.url, "md5:0")
+        )
+        with pytest.raises(OSError, match="Not Found"):
+            fetch_ag_news("train", data_home=tmp_path, delay=0.01)
+    assert server.requests == 1 and not recwarn.list
+
+
+def test_download_logs_start_size_and_end(tmp_path, caplog, capsys):
+    content = b"x" * 2500
+    source = tmp_path / "remote.csv"
+    source.write_bytes(content)
+    remote = RemoteFile("local.csv", source.as_uri(), f"sha256:{sha256(content)}")
+    with caplog.at_level(logging.INFO, logger="sklearn_charcnn"):
+        _base._download([remote], tmp_path / "out", "Test", "nowhere")
+    start, end = caplog.messages
+    assert start == f"Downloading local.csv (2.5 kB) from {source.as_uri()}"
+    assert end.startswith(f"Downloaded {tmp_path / 'out' / 'local.csv'} (2.5 kB) in ")
+    assert end.endswith("sha256 checksum verified")
+    # stderr is not a terminal under pytest: no progress line is drawn.
+    assert capsys.readouterr().err == ""
+
+
+def test_download_progress_line_on_a_stream(tmp_path):
+    content = b"y" * 3_000_000  # three blocks of 1 MiB or less
+    source = tmp_path / "remote.bin"
+    source.write_bytes(content)
+    remote = RemoteFile("big.bin", source.as_uri(), f"sha256:{sha256(content)}")
+    stream = io.StringIO()
+    _fetch_remote(remote, tmp_path / "out", progress=stream)
+    drawn = stream.getvalue()
+    assert drawn.startswith("\rbig.bin: ") and drawn.endswith("\n")
+    assert "\rbig.bin: 3.0 MB of 3.0 MB (100%)\n" in drawn

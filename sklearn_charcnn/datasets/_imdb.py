@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sklearn_charcnn._compat import StrOptions, validate_params
 from sklearn_charcnn.datasets._base import (
     _BLOCK,
+    _DECOMPRESSORS,
     _READ_ERRORS,
     FETCH_CONSTRAINTS,
     DataFileError,
@@ -127,9 +128,13 @@ def _archive_reviews(source: Path) -> tuple[list, bool]:
     try:
         with open(source, "rb") as raw:
             stored = _HashingReader(raw)
-            with tarfile.open(
-                fileobj=io.BufferedReader(stored, _BLOCK), mode="r|*"
-            ) as archive:
+            # Decompress here rather than in tarfile's stream mode, which
+            # stops at the tar end marker without checking gzip's CRC.
+            decompress = _DECOMPRESSORS.get(source.suffix)
+            tar = io.BufferedReader(
+                stored if decompress is None else decompress(stored), _BLOCK
+            )
+            with tarfile.open(fileobj=tar, mode="r|") as archive:
                 for member in archive:
                     match = _REVIEW.search(member.name)
                     if match and member.isfile():
@@ -137,6 +142,8 @@ def _archive_reviews(source: Path) -> tuple[list, bool]:
                         reviews.append(
                             _review(match, content, f"{source}:{member.name}")
                         )
+            while tar.read(_BLOCK):
+                pass
             while stored.read(_BLOCK):
                 pass
     except DataFileError:

@@ -285,10 +285,10 @@ def _read_csv(path: Path) -> Iterator[list[str]]:
 class _HashingReader(io.RawIOBase):
     """A readable stream that hashes the bytes read through it."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, algorithms: Iterable[str] = _HASHES):
         self._raw = raw
         self.hashes = {
-            name: hashlib.new(name, usedforsecurity=False) for name in _HASHES
+            name: hashlib.new(name, usedforsecurity=False) for name in algorithms
         }
         self.last_byte = b""
 
@@ -311,22 +311,33 @@ class _HashingReader(io.RawIOBase):
 class _CheckedFile:
     """Open a (possibly compressed) file and hash it while it is read.
 
-    Both the stored and the uncompressed bytes are hashed on the way, so that
-    verifying a file costs no second pass over it.
+    The uncompressed bytes are hashed with ``content_algorithms`` and the
+    stored bytes with ``stored_algorithms`` on the way, so that verifying a
+    file costs no second pass over it (and only the hashes that can be
+    compared with something are computed).
     """
 
-    def __init__(self, path: Path):
+    def __init__(
+        self,
+        path: Path,
+        content_algorithms: Iterable[str] = _HASHES,
+        stored_algorithms: Iterable[str] = (),
+    ):
         self.path = path
+        self._content_algorithms = set(content_algorithms)
+        self._stored_algorithms = set(stored_algorithms)
 
     def __enter__(self) -> _CheckedFile:
         self._file = open(self.path, "rb")
-        self.stored = _HashingReader(self._file)
         decompress = _DECOMPRESSORS.get(self.path.suffix)
-        self.content = (
-            self.stored
-            if decompress is None
-            else _HashingReader(decompress(self.stored))
-        )
+        if decompress is None:  # stored bytes are the content
+            algorithms = self._content_algorithms | self._stored_algorithms
+            self.stored = self.content = _HashingReader(self._file, algorithms)
+        else:
+            self.stored = _HashingReader(self._file, self._stored_algorithms)
+            self.content = _HashingReader(
+                decompress(self.stored), self._content_algorithms
+            )
         self.binary = io.BufferedReader(self.content, _BLOCK)
         return self
 
@@ -352,8 +363,9 @@ class _CheckedFile:
         return self.stored.digests() | self.content.digests()
 
     @property
-    def stored_sha256(self) -> str:
-        return self.stored.hashes["sha256"].hexdigest()
+    def stored_sha256(self) -> str | None:
+        digest = self.stored.hashes.get("sha256")
+        return None if digest is None else digest.hexdigest()
 
     @property
     def ends_with_newline(self) -> bool:
@@ -407,7 +419,7 @@ def _verify(
     path: Path,
     spec: FileSpec,
     digests: set[str],
-    stored_sha256: str,
+    stored_sha256: str | None,
     n_records: int,
     ends_with_newline: bool,
     unit: str = "rows",
@@ -463,8 +475,10 @@ def _read_records(
     """
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, _CSV_FIELD_LIMIT))
+    published = {digest.partition(":")[0] for digest in spec.digests}
+    recorded = () if _recorded_sha256(path) is None else ("sha256",)
     try:
-        with _CheckedFile(path) as checked:
+        with _CheckedFile(path, published, recorded) as checked:
             result, n_records = parse(csv.reader(checked.text(), strict=True))
             checked.finish()
     except DataFileError:

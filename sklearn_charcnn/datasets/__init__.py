@@ -9,7 +9,14 @@
 
 Every loader returns a :class:`~sklearn.utils.Bunch` with ``data`` (list of
 str), ``target``, ``target_names`` and ``DESCR`` (with the citation), or
-``(data, target)`` with ``return_X_y=True``.
+``(data, target)`` with ``return_X_y=True``; ``as_frame=True`` gives pandas
+objects instead.
+
+Every file is verified when it is read: against the data set's published
+checksum, the ``<file>.sha256`` checksum file the loader writes beside the
+files it downloads or converts, or, for a file placed by hand without one,
+the data set's exact number of records. A damaged file raises
+:class:`DataFileError`, naming the file and how to fix it.
 """
 
 from sklearn_charcnn.datasets._ag_news import (
@@ -17,11 +24,12 @@ from sklearn_charcnn.datasets._ag_news import (
     load_ag_news,
     unescape_ag_news,
 )
-from sklearn_charcnn.datasets._base import get_data_home
+from sklearn_charcnn.datasets._base import DataFileError, get_data_home
 from sklearn_charcnn.datasets._imdb import fetch_imdb
 from sklearn_charcnn.datasets._mr import fetch_mr
 
 __all__ = [
+    "DataFileError",
     "fetch_ag_news",
     "fetch_imdb",
     "fetch_mr",

@@ -99,9 +99,31 @@ class DataFileError(OSError, ValueError):
     """A data set file is damaged, cut short or not the published file.
 
     It is both an :class:`OSError` (a file problem) and a
-    :class:`ValueError` (bad content), like scikit-learn's ``NotFittedError``
+    :class:`ValueError` (bad content), as scikit-learn's ``NotFittedError``
     is both a ``ValueError`` and an ``AttributeError``. The message names the
-    file and how to fix it; ``problem`` holds the first part alone.
+    file and how to fix it.
+
+    Parameters
+    ----------
+    problem : str
+        What is wrong, naming the file.
+    fix : str, default=""
+        What to do about it (which file to delete, which call fetches it
+        again).
+
+    Attributes
+    ----------
+    problem : str
+        The ``problem`` part of the message alone.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.datasets import DataFileError
+    >>> error = DataFileError("train.csv is cut short.", "Delete it.")
+    >>> print(error)
+    train.csv is cut short. Delete it.
+    >>> isinstance(error, OSError) and isinstance(error, ValueError)
+    True
     """
 
     def __init__(self, problem: str, fix: str = ""):

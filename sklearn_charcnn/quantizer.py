@@ -122,11 +122,11 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
         :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
     n_jobs : int, default=None
         Number of threads that encode chunks of documents at the same time;
-        ``None`` means 1 and ``-1`` all processors. The output does not
-        depend on it. Threads help only as far as the encoding runs outside
-        Python's global interpreter lock (the copies into the output do,
-        the string operations do not), so expect well under ``n_jobs``
-        times the speed of one thread.
+        ``None`` means 1, ``-1`` all processors and ``-2`` all but one, as in
+        joblib. The output does not depend on it. Threads help only as far
+        as the work runs outside Python's global interpreter lock (the large
+        copies do, the string operations do not), so expect much less than
+        ``n_jobs`` times the speed of one thread.
 
     Attributes
     ----------
@@ -214,7 +214,11 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
         "reverse": ["boolean"],
         "encoding": [str],
         "decode_error": [StrOptions({"strict", "ignore", "replace"})],
-        "n_jobs": [Integral, None],
+        "n_jobs": [
+            Interval(Integral, None, -1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+            None,
+        ],
     }
 
     def __init__(
@@ -339,7 +343,8 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
             encode, row_bytes = self._encode_points, 4 * self.max_length
         step = max(1, _CHUNK_BYTES // row_bytes)
         starts = range(0, len(docs), step)
-        n_jobs = min(effective_n_jobs(self.n_jobs), len(starts))
+        n_jobs = 1 if self.n_jobs is None else effective_n_jobs(self.n_jobs)
+        n_jobs = min(n_jobs, len(starts))
 
         def encode_chunk(start):
             encode(docs[start : start + step], out[start : start + step])

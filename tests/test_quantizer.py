@@ -446,8 +446,16 @@ def test_n_jobs_gives_the_same_codes_and_is_validated():
     for n_jobs in (2, -1):
         threaded = CharQuantizer(max_length=200, n_jobs=n_jobs).fit_transform(docs)
         np.testing.assert_array_equal(threaded, one)
-    with pytest.raises(ValueError, match="n_jobs"):
-        CharQuantizer(n_jobs="two").fit(["a"])
+    for n_jobs in ("two", 0, 1.5):
+        with pytest.raises(ValueError, match="n_jobs"):
+            CharQuantizer(n_jobs=n_jobs).fit(["a"])
+
+
+def test_empty_batch_gives_an_empty_matrix():
+    for alphabet in ("paper", "abc中", "bytes"):
+        quantizer = CharQuantizer(alphabet=alphabet, max_length=5, n_jobs=2)
+        codes = quantizer.fit(["a"]).transform([])
+        assert codes.shape == (0, 5) and codes.dtype == np.uint8
 
 
 @pytest.mark.parametrize("alphabet", ["paper", "abc中", "bytes"])

@@ -210,9 +210,6 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> str:
     >>> from sklearn_charcnn.datasets import get_data_home
     >>> get_data_home("~/my_data") == os.path.expanduser("~/my_data")
     True
-    >>> os.path.basename(get_data_home()) in ("sklearn_charcnn",
-    ...                                       os.environ.get("SKLEARN_CHARCNN_DATA"))
-    True
     """
     if data_home is None:
         data_home = os.environ.get(DATA_HOME_ENV)
@@ -297,11 +294,16 @@ def _read_csv(path: Path) -> Iterator[list[str]]:
         raise
     except _READ_ERRORS as exc:
         raise DataFileError(
-            f"{path} cannot be read ({type(exc).__name__}: {exc}); it is damaged, "
+            f"{path} cannot be read ({_error_name(exc)}: {exc}); it is damaged, "
             "cut short or not a UTF-8 CSV file."
         ) from exc
     finally:
         csv.field_size_limit(limit)
+
+
+def _error_name(exc: BaseException) -> str:
+    """Name an exception for a message: ``LZMAError``, ``csv.Error``."""
+    return "csv.Error" if type(exc) is csv.Error else type(exc).__name__
 
 
 class _HashingReader(io.RawIOBase):
@@ -509,7 +511,7 @@ def _read_records(
         raise
     except _READ_ERRORS as exc:
         raise DataFileError(
-            f"{path} cannot be read ({type(exc).__name__}: {exc}): it is damaged or "
+            f"{path} cannot be read ({_error_name(exc)}: {exc}): it is damaged or "
             "cut short.",
             spec.fix,
         ) from exc

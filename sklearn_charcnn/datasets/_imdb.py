@@ -31,6 +31,7 @@ from sklearn_charcnn.datasets._base import (
     _candidates,
     _discard,
     _download,
+    _error_name,
     _find_file,
     _HashingReader,
     _hexdigest,
@@ -152,7 +153,7 @@ def _archive_reviews(source: Path) -> tuple[list, bool]:
         raise
     except _READ_ERRORS as exc:
         raise DataFileError(
-            f"{source} cannot be read ({type(exc).__name__}: {exc}): the archive is "
+            f"{source} cannot be read ({_error_name(exc)}: {exc}): the archive is "
             "damaged or cut short.",
             _ARCHIVE_FIX,
         ) from exc

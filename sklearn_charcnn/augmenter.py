@@ -33,20 +33,27 @@ from sklearn_charcnn.thesaurus import WordNetThesaurus, as_thesaurus
 __all__ = ["ThesaurusAugmenter", "ThesaurusSampler", "augment_dataset"]
 
 
+# A word: a run of ASCII letters, possibly joined by apostrophes or hyphens
+# ("x-ray", "don't"), not glued to other letters, digits, underscores or
+# combining marks (so "café", "abc123" and "snake_case" are not words and
+# pass through). The capture group makes re.split return the words at the
+# odd indices.
+_WORD = r"\b([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)\b"
+# In ASCII text there is no combining mark to look for.
+_ASCII_WORD = re.compile(_WORD)
+
+
 @functools.cache
 def _word_pattern() -> re.Pattern:
-    """Return the regular expression of a word (built once per process).
+    r"""Return the word pattern for any text (built once per process).
 
-    A word is a run of ASCII letters, possibly joined by apostrophes or
-    hyphens ("x-ray", "don't"), not glued to other letters, digits,
-    underscores or combining marks. So "café", "abc123" and "snake_case" are
-    not words and pass through, and neither is "café" written with a
-    combining accent (NFD: "cafe" + U+0301), which would otherwise end at the
-    "e". The capture group makes ``re.split`` return the words at the odd
-    indices.
+    ``\b`` does not see a combining mark as part of a word, so "café"
+    written NFD ("cafe" + U+0301) would yield the word "cafe"; lookarounds
+    for every combining mark (Unicode categories Mn, Mc, Me) of this
+    Python's Unicode database keep it whole, as NFC "café" is. Scanning the
+    database takes a fraction of a second, and the pattern is slower than
+    ``_ASCII_WORD``, which ASCII documents use.
     """
-    # Every combining mark (Unicode categories Mn, Mc, Me) of this Python's
-    # Unicode database, as ranges; scanning it takes a fraction of a second.
     ranges, start, previous = [], None, None
     for point in range(sys.maxunicode + 1):
         if unicodedata.category(chr(point))[0] == "M":
@@ -58,9 +65,14 @@ def _word_pattern() -> re.Pattern:
             previous = point
     ranges.append((start, previous))
     marks = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
-    return re.compile(
-        rf"(?<![{marks}])\b([A-Za-z]+(?:['\u2019-][A-Za-z]+)*)\b(?![{marks}])"
-    )
+    return re.compile(rf"(?<![{marks}]){_WORD}(?![{marks}])")
+
+
+def _split_words(doc: str) -> list[str]:
+    """Split ``doc`` into separators (even indices) and words (odd indices)."""
+    if doc.isascii():
+        return _ASCII_WORD.split(doc)
+    return _word_pattern().split(doc)
 
 
 def _check_generator(random_state) -> np.random.Generator:
@@ -156,7 +168,7 @@ _PARAMETERS = """\
         None: each training document is replaced by one augmented draw (the
         rows stay the same). An int ``k``: the training documents are
         returned first, then augmented copy 1 of every document, ..., copy
-        ``k``, as :class:`~sklearn_charcnn._augmented.AugmentedDocuments`
+        ``k``, as an ``AugmentedDocuments`` list (a ``list`` of ``str``)
         whose ``origin`` (index of the original document) and
         ``copy_index`` (0 for originals, ``c`` for copy ``c``) travel with
         them. ``0`` returns the originals alone: augmentation off, so that
@@ -355,10 +367,9 @@ default=None
     def _augment(self, docs: list[str], rng: np.random.Generator) -> list[str]:
         p, q = float(self.p), float(self.q)
         lookup = self._candidates().__getitem__
-        split = _word_pattern().split
         out = []
         for doc in docs:
-            pieces = split(doc)
+            pieces = _split_words(doc)
             options = list(map(lookup, pieces[1::2]))
             where = [i for i, synonyms in enumerate(options) if synonyms]
             n = len(where)

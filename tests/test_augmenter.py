@@ -17,6 +17,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_get_params_invariance,
+    check_mixin_order,
+    check_no_attributes_set_in_init,
+    check_set_params,
+)
 
 from sklearn_charcnn._augmented import AugmentedDocuments, row_origins
 from sklearn_charcnn._compat import InvalidParameterError
@@ -759,3 +768,45 @@ def test_added_rows_keep_their_row_information_instead_of_a_dataframe():
     assert not hasattr(augmenter, "get_feature_names_out")
     with pytest.raises(ValueError, match="set_output` is not available"):
         make_pipeline(ThesaurusAugmenter(n_copies=1)).set_output(transform="pandas")
+
+
+def test_ascii_and_unicode_documents_split_into_the_same_words():
+    from sklearn_charcnn.augmenter import _split_words
+
+    # An ASCII document takes a faster pattern; a non-ASCII character far
+    # from any word must not change where the words are.
+    doc = "Don't stop -- the x-ray's 42 snake_case words, (ok)?"
+    assert _split_words(doc + " \u00e9")[:-1] == _split_words(doc)[:-1]
+    assert _split_words(doc)[1::2] == ["Don't", "stop", "the", "x-ray's", "words", "ok"]
+
+
+# --- ThesaurusSampler follows the estimator contract ----------------------
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_estimator_cloneable,
+        check_estimator_repr,
+        check_get_params_invariance,
+        check_no_attributes_set_in_init,
+        check_set_params,
+        check_do_not_raise_errors_in_init_or_set_params,
+        check_mixin_order,
+    ],
+)
+def test_sampler_passes_the_data_free_sklearn_checks(check):
+    check("ThesaurusSampler", ThesaurusSampler(thesaurus=MARKER))
+
+
+def test_sampler_refit_and_pickle_give_the_same_rows():
+    sampler = ThesaurusSampler(
+        thesaurus={"aaa": ["x", "y"]}, n_copies=2, random_state=0
+    )
+    docs, y = ["aaa aaa aaa"] * 5, [0] * 5
+    first = sampler.fit_resample(docs, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    for X_res, y_res in (sampler.fit_resample(docs, y), restored.fit_resample(docs, y)):
+        assert X_res == first[0] and y_res.tolist() == first[1].tolist()
+    with pytest.raises(NotFittedError):
+        ThesaurusSampler(thesaurus=MARKER).synonyms("good")

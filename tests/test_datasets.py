@@ -475,6 +475,33 @@ def test_garbage_xz_names_the_file_and_the_fix(data_home):
     assert "LZMAError" in str(excinfo.value) and "Delete it" in str(excinfo.value)
 
 
+GARBAGE = bytes(range(256)) * 8 + b"\x00\xff" * 100
+
+
+@pytest.mark.parametrize("keep_checksum_file", [True, False])
+@pytest.mark.parametrize(
+    "relative, load",
+    [
+        ("ag_news/train.csv", lambda **kw: fetch_ag_news("train", **kw)),
+        ("imdb/train.csv", lambda **kw: fetch_imdb("train", **kw)),
+        ("mr/rt-polarity.neg", lambda **kw: fetch_mr(**kw)),
+    ],
+)
+def test_garbage_file_is_an_error_naming_it(
+    data_home, relative, load, keep_checksum_file
+):
+    path = data_home / relative
+    path.write_bytes(GARBAGE)
+    if not keep_checksum_file:
+        path.with_name(path.name + ".sha256").unlink()
+    # A file placed by hand is never replaced, even when downloads are
+    # allowed; one the loader wrote would be, so downloads are refused here.
+    with pytest.raises(DataFileError) as excinfo:
+        load(data_home=data_home, download_if_missing=not keep_checksum_file)
+    _is_data_file_error(excinfo.value, path)
+    assert path.read_bytes() == GARBAGE
+
+
 def test_truncated_xz_names_the_file(data_home):
     path = data_home / "imdb" / "test.csv.xz"
     path.write_bytes(path.read_bytes()[:60])

@@ -4,10 +4,12 @@ Build from the repository root with::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-The build needs no network: cross-references to other projects' sites
-(intersphinx) are off unless ``SKLEARN_CHARCNN_DOCS_INTERSPHINX=1`` is set.
-The example gallery is executed during the build; set
-``SKLEARN_CHARCNN_DOCS_PLOT_GALLERY=0`` to skip running it while writing.
+The build needs no network: cross-references to scikit-learn, skorch,
+PyTorch, NumPy and Python resolve through inventories kept in
+``docs/_inventories``, and the maths is typeset by a copy of MathJax in
+``docs/_static/mathjax``. The example gallery is executed during the build;
+set ``SKLEARN_CHARCNN_DOCS_PLOT_GALLERY=0`` to skip running it while writing.
+``python docs/check_site.py`` then checks the built site's local links.
 """
 
 import os
@@ -38,6 +40,7 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
@@ -56,6 +59,7 @@ exclude_patterns = [
     "auto_examples/*.json",
     "auto_examples/*.md5",
     "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
 ]
 root_doc = "index"
 default_role = "literal"
@@ -75,18 +79,33 @@ numpydoc_class_members_toctree = False
 numpydoc_attributes_as_param_list = False
 numpydoc_xref_param_type = False
 
-# -- intersphinx: off by default, so the build never touches the network -----
+# -- intersphinx: inventories shipped in docs/_inventories, no network -------
 
-intersphinx_mapping = {}
-if os.environ.get("SKLEARN_CHARCNN_DOCS_INTERSPHINX") == "1":
-    extensions.append("sphinx.ext.intersphinx")
-    intersphinx_mapping = {
-        "python": ("https://docs.python.org/3", None),
-        "numpy": ("https://numpy.org/doc/stable", None),
-        "sklearn": ("https://scikit-learn.org/stable", None),
-        "skorch": ("https://skorch.readthedocs.io/en/stable", None),
-        "torch": ("https://docs.pytorch.org/docs/stable", None),
-    }
+# The real objects.inv files of these projects cannot be fetched at build
+# time, so docs/_inventories holds small ones, written by
+# docs/_inventories/make_inventories.py with sphobjinv, that list only the
+# names these pages refer to, each pointing at its page on the project's
+# public site. A reference missing from them renders as plain text; add the
+# name to make_inventories.py and rerun it.
+_INVENTORIES = DOCS_DIR / "_inventories"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3", str(_INVENTORIES / "python.inv")),
+    "numpy": ("https://numpy.org/doc/stable", str(_INVENTORIES / "numpy.inv")),
+    "sklearn": ("https://scikit-learn.org/stable", str(_INVENTORIES / "sklearn.inv")),
+    "skorch": (
+        "https://skorch.readthedocs.io/en/stable",
+        str(_INVENTORIES / "skorch.inv"),
+    ),
+    "torch": ("https://docs.pytorch.org/docs/stable", str(_INVENTORIES / "torch.inv")),
+}
+intersphinx_timeout = 1
+
+# -- maths: a local MathJax, no CDN -------------------------------------------
+
+# docs/_static/mathjax/tex-svg.js is MathJax 3.2.2's single-file TeX-to-SVG
+# component (from the npm package ``mathjax``, Apache-2.0, its LICENSE beside
+# it); it needs no font files and no network.
+mathjax_path = "mathjax/tex-svg.js"
 
 # -- sphinx-gallery -----------------------------------------------------------
 
@@ -112,6 +131,8 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "remove_config_comments": True,
     "show_memory": False,
+    # Its page would load jQuery and DataTables from a CDN.
+    "write_computation_times": False,
 }
 
 # -- HTML ---------------------------------------------------------------------
@@ -127,6 +148,8 @@ html_theme_options = {
 }
 html_context = {"default_mode": "light"}
 html_show_sourcelink = False
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 
 
 # -- The ``compare`` command's help, for the user guide ----------------------
@@ -378,6 +401,20 @@ def _write_benchmark_snippets():
 _write_benchmark_snippets()
 
 
+# -- The front page's figures, from the recorded compare run --------------------
+
+sys.path.insert(0, str(DOCS_DIR))
+from _site import (  # noqa: E402
+    fix_viewcode_backlinks,
+    resolve_public_alias,
+    write_getting_started,
+)
+
+rst_prolog = write_getting_started(
+    REPO_ROOT / "benchmarks" / "results", DOCS_DIR / "generated"
+)
+
+
 # -- Members inherited from scikit-learn and torch ------------------------------
 
 # Inherited methods whose docstrings read well on their own. Everything else
@@ -416,3 +453,5 @@ def _unlink_foreign_refs(app, what, name, obj, options, lines):
 def setup(app):
     app.connect("autodoc-skip-member", _skip_foreign_members)
     app.connect("autodoc-process-docstring", _unlink_foreign_refs)
+    app.connect("missing-reference", resolve_public_alias)
+    app.connect("build-finished", fix_viewcode_backlinks)

@@ -691,7 +691,7 @@ def test_mr_sentence_file_placed_by_hand_is_checked(data_home):
 
 
 @pytest.fixture
-def read_only(request):
+def read_only():
     """Make folders read-only (chmod a-w) for the test, then writable again."""
     folders = []
 

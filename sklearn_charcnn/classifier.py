@@ -13,28 +13,46 @@ from __future__ import annotations
 
 import copy
 import math
+import os
+import pickle
+import sys
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch import NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, LRScheduler, ProgressBar
-from skorch.dataset import ValidSplit
-from torch.utils.data import DataLoader
-
-from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
-from sklearn_charcnn.network import (
-    SIZES,
-    CharCNNModule,
-    conv_output_length,
-    init_weights,
-    min_input_length,
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
 )
+from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
+
+from sklearn_charcnn._augmented import row_origins
+from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
+from sklearn_charcnn._training import (
+    CharCNNNet,
+    PlannedSplit,
+    RowPlan,
+    StepHalving,
+    WarmupCosine,
+    batch_loader,
+    checkpoints,
+    plan_rows,
+    slim,
+)
+from sklearn_charcnn.network import SIZES, CharCNNModule
 
 __all__ = ["RECIPES", "CharCNNClassifier"]
 
@@ -49,8 +67,7 @@ RECIPES = {
         "lr": 1e-3,
         "batch_size": 32,
         "max_epochs": 10,
-        "schedule": "warmup-cosine",
-        "warmup_fraction": 0.1,
+        "schedule": WarmupCosine(warmup_fraction=0.1),
         "label_smoothing": 0.1,
         "early_stopping": 5,
     },
@@ -64,79 +81,41 @@ RECIPES = {
         "lr": 0.01,
         "batch_size": 128,
         "max_epochs": 30,
-        "schedule": "paper-halving",
-        "warmup_fraction": 0.0,
+        "schedule": StepHalving(every=3, times=10, gamma=0.5),
         "label_smoothing": 0.0,
         "early_stopping": False,
     },
 }
-"""Training recipes selected by ``CharCNNClassifier(recipe=...)``."""
+"""Training recipes selected by ``CharCNNClassifier(recipe=...)``.
+
+Each recipe is data: the initialisation scheme, whether batch normalisation
+is used during training, the optimizer and its arguments, the peak learning
+rate and its schedule (an object that builds its skorch callback), the
+minibatch size, the number of epochs, label smoothing and the early-stopping
+patience. A parameter of the classifier left at ``None`` takes its recipe's
+value.
+"""
+
+_CHECKPOINT_META = "estimator.pkl"
 
 
-class _WarmupCosine:
-    """Learning-rate factor: linear warm-up, then cosine decay to zero.
+@dataclass(frozen=True)
+class _Settings:
+    """Every training setting, with ``None`` parameters resolved by the recipe."""
 
-    A class rather than a closure so that a fitted net pickles.
-    """
-
-    def __init__(self, total_steps: int, warmup_steps: int):
-        self.total_steps = max(1, total_steps)
-        self.warmup_steps = warmup_steps
-
-    def __call__(self, step: int) -> float:
-        if step < self.warmup_steps:
-            return (step + 1) / self.warmup_steps
-        span = max(1, self.total_steps - self.warmup_steps)
-        progress = min(1.0, (step - self.warmup_steps) / span)
-        return 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
-class _BatchSampler:
-    """Yield index lists: shuffled by a numpy Generator or in order.
-
-    One list per batch lets the skorch ``Dataset`` slice a whole batch out of
-    the code matrix with one numpy fancy index instead of collating
-    ``batch_size`` single rows; the Generator keeps shuffling reproducible
-    and pickles with the net.
-    """
-
-    def __init__(self, n_samples, batch_size, random_state=None):
-        self.n_samples = n_samples
-        self.batch_size = batch_size
-        self.random_state = random_state
-
-    def __iter__(self):
-        if self.random_state is None:
-            order = np.arange(self.n_samples)
-        else:
-            order = self.random_state.permutation(self.n_samples)
-        for start in range(0, self.n_samples, self.batch_size):
-            yield order[start : start + self.batch_size].tolist()
-
-    def __len__(self):
-        return -(-self.n_samples // self.batch_size)
-
-
-def _batch_loader(dataset, batch_size, shuffle=False, random_state=None):
-    """Build the DataLoader skorch uses for training and inference batches."""
-    sampler = _BatchSampler(len(dataset), batch_size, random_state if shuffle else None)
-    # batch_size=None: the sampler already yields whole batches.
-    return DataLoader(dataset, sampler=sampler, batch_size=None)
-
-
-class _CharCNNNet(NeuralNetClassifier):
-    """skorch's classifier, running the forward pass under bf16 autocast on CUDA.
-
-    bf16 keeps float32's exponent range, so no gradient scaling is needed;
-    the loss and the softmax are computed in float32 (autocast's policy for
-    them, and the logits are cast back below).
-    """
-
-    def infer(self, x, **fit_params):
-        if torch.device(self.device).type == "cuda" and torch.cuda.is_bf16_supported():
-            with torch.autocast("cuda", dtype=torch.bfloat16):
-                return super().infer(x, **fit_params).float()
-        return super().infer(x, **fit_params)
+    n_filters: int
+    fc_width: int
+    batch_norm: bool
+    init: str
+    init_std: float
+    optimizer: object
+    optimizer_kwargs: dict
+    lr: float
+    batch_size: int
+    max_epochs: int
+    schedule: object
+    label_smoothing: float
+    patience: int
 
 
 def _looks_like_text(X) -> bool:
@@ -153,6 +132,31 @@ def _looks_like_text(X) -> bool:
     for item in X:
         return isinstance(item, (str, bytes))
     return False
+
+
+def _expand_by_origin(values, name, rows, n_rows):
+    """Give every row the value of its original document.
+
+    A plain scikit-learn Pipeline passes ``y`` and ``sample_weight`` as the
+    user gave them, one per original document, while an augmenter with
+    ``n_copies`` has added rows; imbalanced-learn's Pipeline has already
+    repeated them. Both are accepted.
+    """
+    if values is None or rows is None:
+        return values
+    n_values = _num_samples(values)
+    if n_values == n_rows:
+        return values
+    origin, copy_index, _ = rows
+    n_originals = int(np.count_nonzero(copy_index == 0))
+    if n_values != n_originals:
+        raise ValueError(
+            f"{name} has {n_values} entries, but X holds {n_rows} rows made from "
+            f"{n_originals} documents; give one entry per row or one per "
+            "original document."
+        )
+    values = np.asarray(values)
+    return values[origin]
 
 
 class CharCNNClassifier(ClassifierMixin, BaseEstimator):
@@ -211,9 +215,25 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         Patience in epochs: stop when ``valid_acc`` has not improved for that
         many epochs, and restore the weights of the best epoch. ``False``
         turns it off; ``None`` takes the recipe's (5 / off).
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in
+        :class:`~sklearn.linear_model.LogisticRegression`: a dict
+        ``{label: weight}`` (labels not named weigh 1), ``"balanced"`` for
+        ``n_samples / (n_classes * np.bincount(y))``, or ``None`` for equal
+        weights. Multiplied with ``sample_weight`` when both are given.
+    warm_start : bool, default=False
+        When ``True`` and the classifier is fitted, ``fit`` continues
+        training the fitted network (same classes and document length
+        required) for ``max_epochs`` more epochs, with a new optimizer and
+        the recipe's learning-rate schedule over those epochs. The fitted
+        network has its batch normalisation folded away, so continued
+        training runs without it. See Notes.
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` tuples),
-        e.g. :class:`skorch.callbacks.Checkpoint`. They are copied at fit.
+        e.g. :class:`skorch.callbacks.Checkpoint`. They are copied at fit;
+        a ``Checkpoint`` with a ``dirname`` writes into a new subfolder of it
+        for every fit (listed in ``checkpoint_dirs_``), so that clones in a
+        grid search never overwrite each other's files.
     device : str, default="auto"
         Torch device; ``"auto"`` takes CUDA when available, else the CPU.
     random_state : int, RandomState instance or None, default=None
@@ -240,6 +260,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         Per-epoch ``train_loss``, ``train_acc`` (on the training batches,
         dropout active), ``valid_loss`` and ``valid_acc`` (when
         ``validation_fraction > 0``) and ``dur``, as recorded by skorch.
+    checkpoint_dirs_ : list of str
+        The folders the fit's ``Checkpoint`` callbacks wrote into (empty
+        without one); each can be reloaded with :meth:`from_checkpoint`.
 
     See Also
     --------
@@ -290,6 +313,40 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     N(0, 0.05) for "small" and N(0, 0.02) for "large", SGD with momentum 0.9,
     minibatches of 128, step size 0.01 halved every 3 epochs 10 times.
 
+    Augmented copies: when the codes come from
+    :class:`~sklearn_charcnn.ThesaurusAugmenter` with ``n_copies`` (through
+    :class:`~sklearn_charcnn.CharQuantizer`), every row knows its original
+    document. ``y`` and ``sample_weight`` may then have one entry per
+    original document (a scikit-learn Pipeline) or per row (an
+    imbalanced-learn Pipeline). The validation split holds out whole
+    documents with all their copies and validates on the originals only;
+    with ``per_epoch=True`` each epoch trains on the originals and one copy
+    of each document, a different copy each epoch.
+
+    Weights: the loss is the mean over a batch of each row's loss times its
+    weight (``sample_weight`` times its class's ``class_weight``), in
+    training and validation alike; unit weights give exactly the
+    unweighted fit.
+
+    Randomness: the initialisation, dropout, shuffling and validation split
+    draw from generators seeded by ``random_state`` and owned by the fit;
+    ``fit``, ``predict`` and ``predict_proba`` never use or change torch's or
+    numpy's global random state, so fits running in concurrent threads give
+    the same models as sequential ones.
+
+    Interrupting ``fit`` (Ctrl-C) after at least one epoch ends training
+    there: the classifier is fitted with the weights reached (those of the
+    best epoch when early stopping is on) and a warning says how many
+    epochs completed. An interrupt before the first epoch ends, or any
+    other error, propagates and leaves the classifier as it was before
+    ``fit``.
+
+    Continued training (``warm_start=True``) starts a new optimizer and the
+    recipe's schedule over the new ``max_epochs``, so with the default
+    recipe the learning rate warms up again; lower ``lr`` to fine-tune.
+    The optimizer's state is not kept after ``fit`` (it would double the
+    size of a pickle).
+
     On CUDA the codes travel to the device as uint8 and the forward pass
     runs under bfloat16 autocast. A model fitted on CUDA unpickles on a
     CPU-only machine onto the CPU.
@@ -336,6 +393,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         "optimizer": [callable, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), "boolean", None],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
         "callbacks": [list, None],
         "device": [str],
         "random_state": ["random_state"],
@@ -357,6 +416,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         optimizer=None,
         validation_fraction=0.1,
         early_stopping=None,
+        class_weight=None,
+        warm_start=False,
         callbacks=None,
         device="auto",
         random_state=None,
@@ -375,6 +436,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.optimizer = optimizer
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
+        self.class_weight = class_weight
+        self.warm_start = warm_start
         self.callbacks = callbacks
         self.device = device
         self.random_state = random_state
@@ -411,25 +474,38 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             )
         return X, y
 
-    def _check_length(self, n_features):
-        if conv_output_length(n_features) < 1:
-            raise ValueError(
-                f"X has {n_features} feature(s) (characters per document), too "
-                "few for the six convolutions and three poolings of the network; "
-                f"the minimum is {min_input_length()}. Raise max_length of the "
-                "CharQuantizer."
-            )
-
-    def _check_codes(self, X):
+    def _check_codes(self, X, n_codes):
         top = int(X.max()) if X.size else 0
-        if top >= self.n_codes_:
+        if top >= n_codes:
             raise ValueError(
                 f"X contains character code {top}, but the network was built for "
-                f"codes 0 to {self.n_codes_ - 1} (n_codes_={self.n_codes_}). Use "
-                "the same CharQuantizer as in fit, or set n_codes."
+                f"codes 0 to {n_codes - 1} (n_codes_={n_codes}). Use the same "
+                "CharQuantizer as in fit, or set n_codes."
             )
         # The device casts codes to int64 itself; send the narrowest type.
-        return X.astype(np.uint8 if self.n_codes_ <= 256 else np.int64, copy=False)
+        return X.astype(np.uint8 if n_codes <= 256 else np.int64, copy=False)
+
+    def _row_weights(self, y, sample_weight, X):
+        """One float32 loss weight per row: sample_weight times class_weight."""
+        weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if self.class_weight is not None:
+            unknown = (
+                set(self.class_weight) - set(np.unique(y).tolist())
+                if isinstance(self.class_weight, dict)
+                else set()
+            )
+            if unknown:
+                raise ValueError(
+                    f"class_weight names {sorted(map(str, unknown))}, which are not "
+                    f"classes of y (classes: {np.unique(y).tolist()})."
+                )
+            weight = weight * compute_sample_weight(self.class_weight, y)
+        if not weight.sum() > 0:
+            raise ValueError(
+                "sample_weight (times class_weight) sums to zero: no row would "
+                "count in the loss."
+            )
+        return weight.astype(np.float32)
 
     # --------------------------------------------------------------- fitting
 
@@ -447,7 +523,36 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"device={self.device!r} but CUDA is not available.")
         return str(device)
 
-    def _build_callbacks(self, recipe, max_epochs, steps_per_epoch):
+    def _resolve_settings(self) -> _Settings:
+        """Every ``None`` parameter takes its recipe's (or size's) value, here only."""
+        recipe = RECIPES[self.recipe]
+        preset = SIZES[self.size]
+
+        def pick(value, default):
+            return default if value is None else value
+
+        patience = pick(self.early_stopping, recipe["early_stopping"])
+        if patience is True:
+            patience = RECIPES["default"]["early_stopping"]
+        return _Settings(
+            n_filters=pick(self.n_filters, preset["n_filters"]),
+            fc_width=pick(self.fc_width, preset["fc_width"]),
+            batch_norm=pick(self.batch_norm, recipe["batch_norm"]),
+            init=recipe["init"],
+            init_std=preset["init_std"],
+            optimizer=pick(self.optimizer, recipe["optimizer"]),
+            optimizer_kwargs=recipe["optimizer_kwargs"]
+            if self.optimizer is None
+            else {},
+            lr=pick(self.lr, recipe["lr"]),
+            batch_size=pick(self.batch_size, recipe["batch_size"]),
+            max_epochs=pick(self.max_epochs, recipe["max_epochs"]),
+            schedule=recipe["schedule"],
+            label_smoothing=recipe["label_smoothing"],
+            patience=int(patience or 0) if self.validation_fraction > 0 else 0,
+        )
+
+    def _callbacks(self, settings, steps_per_epoch, checkpoint_root):
         # Training accuracy from the predictions made during the epoch
         # (cached by skorch: no extra forward pass), for learning curves.
         callbacks = [
@@ -456,61 +561,86 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 EpochScoring(
                     "accuracy", name="train_acc", on_train=True, lower_is_better=False
                 ),
-            )
+            ),
+            (
+                "lr_scheduler",
+                settings.schedule.callback(settings.max_epochs, steps_per_epoch),
+            ),
         ]
-        if recipe["schedule"] == "warmup-cosine":
-            total = max_epochs * steps_per_epoch
-            warmup = max(1, round(recipe["warmup_fraction"] * total))
-            callbacks.append(
-                (
-                    "lr_scheduler",
-                    LRScheduler(
-                        policy=torch.optim.lr_scheduler.LambdaLR,
-                        lr_lambda=_WarmupCosine(total, warmup),
-                        step_every="batch",
-                    ),
-                )
-            )
-        else:  # the paper: halve every 3 epochs, 10 times
-            callbacks.append(
-                (
-                    "lr_scheduler",
-                    LRScheduler(
-                        policy=torch.optim.lr_scheduler.MultiStepLR,
-                        milestones=list(range(3, 31, 3)),
-                        gamma=0.5,
-                    ),
-                )
-            )
-        patience = (
-            recipe["early_stopping"]
-            if self.early_stopping is None
-            else self.early_stopping
-        )
-        if patience is True:
-            patience = RECIPES["default"]["early_stopping"]
-        if patience and self.validation_fraction > 0:
+        if settings.patience:
             callbacks.append(
                 (
                     "early_stopping",
                     EarlyStopping(
                         monitor="valid_acc",
                         lower_is_better=False,
-                        patience=int(patience),
+                        patience=settings.patience,
                         threshold=0.0,
                         load_best=True,
                         sink=print if self.verbose else _silent,
                     ),
                 )
             )
-        if self.verbose:
+        if self.verbose and sys.stdout.isatty():
+            # A progress bar redraws itself with carriage returns: on a
+            # terminal only, not in a log file.
             callbacks.append(("progress_bar", ProgressBar()))
-        for callback in copy.deepcopy(self.callbacks or []):
-            callbacks.append(callback)
-        return callbacks
+        extra = copy.deepcopy(self.callbacks or [])
+        dirs = []
+        for checkpoint in checkpoints(extra):
+            if checkpoint.dirname:
+                # One new folder per fit: clones fitted one after the other
+                # or in parallel never overwrite each other's files.
+                folder = Path(checkpoint.dirname) / checkpoint_root
+                folder.mkdir(parents=True, exist_ok=False)
+                checkpoint.dirname = str(folder)
+                dirs.append(str(folder))
+        return callbacks + extra, dirs
+
+    def _build_net(
+        self, settings, device, n_codes, input_length, n_classes, plan, seed
+    ):
+        steps_per_epoch = math.ceil(
+            len(plan.epoch_rows[0] if plan.epoch_rows else plan.train)
+            / settings.batch_size
+        )
+        root = f"fit-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        callbacks, dirs = self._callbacks(settings, steps_per_epoch, root)
+        net = CharCNNNet(
+            CharCNNModule,
+            module__n_codes=n_codes,
+            module__input_length=input_length,
+            module__n_classes=n_classes,
+            module__n_filters=settings.n_filters,
+            module__fc_width=settings.fc_width,
+            module__dropout=self.dropout,
+            module__batch_norm=settings.batch_norm,
+            init_scheme=settings.init,
+            init_std=settings.init_std,
+            seed=seed,
+            criterion=torch.nn.CrossEntropyLoss,
+            criterion__label_smoothing=settings.label_smoothing,
+            criterion__reduction="none",
+            optimizer=settings.optimizer,
+            lr=settings.lr,
+            **{f"optimizer__{k}": v for k, v in settings.optimizer_kwargs.items()},
+            max_epochs=settings.max_epochs,
+            batch_size=settings.batch_size,
+            classes=list(range(n_classes)),
+            train_split=None if plan.valid is None else PlannedSplit(plan),
+            iterator_train=batch_loader,
+            iterator_train__shuffle=True,
+            iterator_train__random_state=np.random.default_rng(seed),
+            iterator_train__epoch_rows=plan.epoch_rows,
+            iterator_valid=batch_loader,
+            callbacks=callbacks,
+            device=device,
+            verbose=self.verbose,
+        )
+        return net, dirs
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network on character codes.
 
         Parameters
@@ -519,101 +649,214 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             Character codes, as produced by ``CharQuantizer.transform``.
         y : array-like of shape (n_samples,)
             Class labels, of any type scikit-learn accepts.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each document in the loss; ``None``
+            weighs every document 1. Routed by a Pipeline or a grid search
+            when requested with ``set_fit_request(sample_weight=True)``.
 
         Returns
         -------
         self : CharCNNClassifier
             The fitted classifier.
         """
+        # A fit that raises leaves the estimator exactly as it was: the new
+        # state is built aside and assigned at the end, and anything set on
+        # the way (n_features_in_ by validate_data) is rolled back.
+        before = self.__dict__.copy()
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit(self, X, y, sample_weight):
+        warm = self.warm_start and hasattr(self, "net_")
+        rows = row_origins(X)
+        n_rows = _num_samples(X)
+        y = _expand_by_origin(y, "y", rows, n_rows)
+        sample_weight = _expand_by_origin(sample_weight, "sample_weight", rows, n_rows)
+        previous_length = getattr(self, "n_features_in_", None)
         X, y = self._validate_codes(X, y, reset=True)
         check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
         encoder = LabelEncoder()
         y_codes = encoder.fit_transform(y).astype(np.int64)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
+        classes = encoder.classes_
+        if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes, but "
-                f"y contains only one class: {self.classes_.tolist()[0]!r}."
+                f"y contains only one class: {classes.tolist()[0]!r}."
             )
-        self._check_length(X.shape[1])
-        if self.n_codes is not None:
-            self.n_codes_ = int(self.n_codes)
-        elif X.dtype == np.uint8:
-            self.n_codes_ = 256
-        else:
-            self.n_codes_ = int(X.max()) + 1
-        X = self._check_codes(X)
-        self.device_ = self._resolve_device()
-
-        recipe = RECIPES[self.recipe]
-        preset = SIZES[self.size]
-        max_epochs = self.max_epochs or recipe["max_epochs"]
-        batch_size = self.batch_size or recipe["batch_size"]
-        lr = self.lr or recipe["lr"]
-        optimizer = self.optimizer or recipe["optimizer"]
-        optimizer_kwargs = recipe["optimizer_kwargs"] if self.optimizer is None else {}
-        n_valid = math.ceil(self.validation_fraction * len(X))
-        if self.validation_fraction > 0:
-            min_valid = len(self.classes_)
-            if n_valid < min_valid or len(X) - n_valid < min_valid:
+        if warm:
+            if not np.array_equal(classes, self.classes_) or (
+                X.shape[1] != previous_length
+            ):
                 raise ValueError(
-                    f"validation_fraction={self.validation_fraction} of "
-                    f"{len(X)} samples leaves too few samples for a stratified "
-                    f"split over {len(self.classes_)} classes; pass more data or "
-                    "validation_fraction=0."
+                    "warm_start=True continues the fitted network, which needs "
+                    f"the same classes ({self.classes_.tolist()}) and document "
+                    f"length ({previous_length}); got {classes.tolist()} and "
+                    f"{X.shape[1]}. Set warm_start=False to train a new network."
                 )
-        steps_per_epoch = math.ceil((len(X) - n_valid) / batch_size)
+            n_codes = self.n_codes_
+        elif self.n_codes is not None:
+            n_codes = int(self.n_codes)
+        elif X.dtype == np.uint8:
+            n_codes = 256
+        else:
+            n_codes = int(X.max()) + 1
+        X = self._check_codes(X, n_codes)
+        weight = self._row_weights(y, sample_weight, X)
+        self.device_ = self._resolve_device()
+        settings = self._resolve_settings()
+        if warm:
+            settings = _Settings(**{**settings.__dict__, "batch_norm": False})
 
-        rng = check_random_state(self.random_state)
-        seed = int(rng.randint(np.iinfo(np.int32).max))
-        cuda_devices = (
-            [torch.device(self.device_).index or 0] if "cuda" in self.device_ else []
+        if rows is None:
+            origin, copy_index, per_epoch = np.arange(n_rows), np.zeros(n_rows), False
+        else:
+            origin, copy_index, per_epoch = rows
+        seed = int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
-        with torch.random.fork_rng(devices=cuda_devices):
-            torch.manual_seed(seed)
-            module = CharCNNModule(
-                n_codes=self.n_codes_,
-                input_length=X.shape[1],
-                n_classes=len(self.classes_),
-                n_filters=self.n_filters or preset["n_filters"],
-                fc_width=self.fc_width or preset["fc_width"],
-                dropout=self.dropout,
-                batch_norm=(
-                    recipe["batch_norm"] if self.batch_norm is None else self.batch_norm
-                ),
+        self._check_validation_split(y_codes[copy_index == 0], len(classes))
+        plan = plan_rows(
+            y_codes, origin, copy_index, per_epoch, self.validation_fraction, seed
+        )
+        net, dirs = self._build_net(
+            settings, self.device_, n_codes, X.shape[1], len(classes), plan, seed
+        )
+        net.initialize()
+        if warm:
+            net.module_.load_state_dict(self.net_.module_.state_dict())
+        for folder in dirs:
+            self._write_checkpoint_meta(folder, classes, X.shape[1], n_codes)
+
+        net.partial_fit({"codes": X, "weight": weight}, y_codes)
+        if net.interrupted_:
+            if net.history and "train_loss" not in net.history[-1]:
+                del net.history[-1]  # the epoch that was cut short
+            if not net.history:
+                raise KeyboardInterrupt
+            warnings.warn(
+                f"Training was interrupted after {len(net.history)} of "
+                f"{settings.max_epochs} epochs; the classifier keeps the weights "
+                "reached so far (the best epoch's with early stopping).",
+                UserWarning,
+                stacklevel=4,
             )
-            init_weights(module, recipe["init"], std=preset["init_std"])
-            self.net_ = _CharCNNNet(
-                module,
-                criterion=torch.nn.CrossEntropyLoss,
-                criterion__label_smoothing=recipe["label_smoothing"],
-                optimizer=optimizer,
-                lr=lr,
-                **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
-                max_epochs=max_epochs,
-                batch_size=batch_size,
-                classes=list(range(len(self.classes_))),
-                train_split=(
-                    ValidSplit(
-                        self.validation_fraction, stratified=True, random_state=seed
-                    )
-                    if self.validation_fraction > 0
-                    else None
-                ),
-                iterator_train=_batch_loader,
-                iterator_train__shuffle=True,
-                iterator_train__random_state=np.random.default_rng(seed),
-                iterator_valid=_batch_loader,
-                callbacks=self._build_callbacks(recipe, max_epochs, steps_per_epoch),
-                device=self.device_,
-                verbose=self.verbose,
-            )
-            self.net_.fit(X, y_codes)
         # Training-time normalisation only: the fitted network is the
         # paper's, computing what the normalised one did in eval mode.
-        self.net_.module_.fold_batch_norm()
-        self.history_ = self.net_.history
+        net.module_.fold_batch_norm()
+        slim(net)
+
+        self.classes_ = classes
+        self.n_codes_ = n_codes
+        self.net_ = net
+        self.history_ = net.history
+        self.checkpoint_dirs_ = dirs
         return self
+
+    def _check_validation_split(self, y_originals, n_classes):
+        if self.validation_fraction == 0:
+            return
+        n_docs = len(y_originals)
+        n_valid = math.ceil(self.validation_fraction * n_docs)
+        if n_valid < n_classes or n_docs - n_valid < n_classes:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} of {n_docs} "
+                f"documents leaves too few for a stratified split over {n_classes} "
+                "classes; pass more data or validation_fraction=0."
+            )
+        counts = np.bincount(y_originals, minlength=n_classes)
+        if counts.min() < 2:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} needs at least 2 "
+                "documents of every class for a stratified split, but class "
+                f"{int(counts.argmin())} of the encoded labels has {counts.min()}; "
+                "pass more data or validation_fraction=0."
+            )
+
+    def _write_checkpoint_meta(self, folder, classes, n_features, n_codes):
+        params = self.get_params(deep=False)
+        params["callbacks"] = None
+        meta = {
+            "params": params,
+            "classes_": classes,
+            "n_features_in_": n_features,
+            "n_codes_": n_codes,
+        }
+        with open(os.path.join(folder, _CHECKPOINT_META), "wb") as f:
+            pickle.dump(meta, f)
+
+    @classmethod
+    def from_checkpoint(
+        cls, dirname, *, f_params="params.pt", f_history="history.json", device="auto"
+    ):
+        """Rebuild a fitted classifier from a folder written during ``fit``.
+
+        A :class:`skorch.callbacks.Checkpoint` passed in ``callbacks`` with a
+        ``dirname`` writes into a new subfolder for every fit (listed in
+        ``checkpoint_dirs_``), beside the estimator's settings and classes.
+        The checkpointed weights are those of the epoch the checkpoint fired
+        on, taken before batch normalisation was folded; they are folded
+        on loading, so the result is the paper's network.
+
+        Parameters
+        ----------
+        dirname : str or path-like
+            One of the fit's ``checkpoint_dirs_``.
+        f_params : str, default="params.pt"
+            The weights' file name (the ``Checkpoint``'s ``f_params``,
+            including its ``fn_prefix``).
+        f_history : str or None, default="history.json"
+            The history's file name; ``None`` to skip it.
+        device : str, default="auto"
+            Where to load the network (``"auto"``: CUDA when available).
+
+        Returns
+        -------
+        classifier : CharCNNClassifier
+            A fitted classifier; ``predict`` answers with the checkpointed
+            weights.
+        """
+        folder = Path(dirname)
+        meta_path = folder / _CHECKPOINT_META
+        if not meta_path.is_file():
+            raise FileNotFoundError(
+                f"{meta_path} not found: {folder} is not a checkpoint folder written "
+                "by CharCNNClassifier.fit (see its checkpoint_dirs_)."
+            )
+        with open(meta_path, "rb") as f:
+            meta = pickle.load(f)  # noqa: S301 (a file this package wrote)
+        estimator = cls(**{**meta["params"], "device": device})
+        estimator.device_ = estimator._resolve_device()
+        settings = estimator._resolve_settings()
+        settings = _Settings(**{**settings.__dict__, "batch_norm": False})
+        net, _ = estimator._build_net(
+            settings,
+            estimator.device_,
+            meta["n_codes_"],
+            meta["n_features_in_"],
+            len(meta["classes_"]),
+            RowPlan(train=np.arange(1), valid=None, epoch_rows=None),
+            seed=0,
+        )
+        net.initialize()
+        state = torch.load(
+            folder / f_params, map_location=net.device, weights_only=True
+        )
+        net.module_.load_state_dict(state)
+        net.module_.eval()
+        if f_history is not None and (folder / f_history).is_file():
+            net.load_params(f_history=str(folder / f_history))
+        estimator.classes_ = meta["classes_"]
+        estimator.n_features_in_ = meta["n_features_in_"]
+        estimator.n_codes_ = meta["n_codes_"]
+        estimator.net_ = net
+        estimator.history_ = net.history
+        estimator.checkpoint_dirs_ = []
+        return estimator
 
     # ------------------------------------------------------------ prediction
 
@@ -632,7 +875,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X, _ = self._validate_codes(X, reset=False)
-        X = self._check_codes(X)
+        X = self._check_codes(X, self.n_codes_)
         proba = self.net_.predict_proba(X).astype(np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 

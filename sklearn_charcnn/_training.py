@@ -1,0 +1,325 @@
+"""Training plumbing of :class:`~sklearn_charcnn.CharCNNClassifier`.
+
+Everything the classifier hands to skorch lives here: the learning-rate
+schedules that recipes carry as data, the validation split that keeps
+augmented copies beside their original, the batch sampler (with the
+per-epoch choice of copies), the skorch net subclass (weighted loss, local
+random generators, bfloat16 autocast on CUDA, Ctrl-C bookkeeping) and the
+clean-up that leaves a fitted net with nothing but its own state to pickle.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.model_selection import StratifiedShuffleSplit
+from skorch import NeuralNetClassifier
+from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
+from skorch.utils import to_tensor
+from torch.utils.data import DataLoader, Subset
+
+from sklearn_charcnn.network import init_weights
+
+# ---------------------------------------------------------------- schedules
+
+
+class _WarmupCosineFactor:
+    """Learning-rate factor: linear warm-up, then cosine decay to zero.
+
+    A class rather than a closure so that a fitted net pickles.
+    """
+
+    def __init__(self, total_steps: int, warmup_steps: int):
+        self.total_steps = max(1, total_steps)
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup_steps:
+            return (step + 1) / self.warmup_steps
+        span = max(1, self.total_steps - self.warmup_steps)
+        progress = min(1.0, (step - self.warmup_steps) / span)
+        return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+@dataclass(frozen=True)
+class WarmupCosine:
+    """Linear warm-up over ``warmup_fraction`` of the steps, then cosine to zero.
+
+    The decay ends at the last step of ``max_epochs``, so the schedule
+    stretches with the number of epochs.
+    """
+
+    warmup_fraction: float = 0.1
+
+    def __str__(self) -> str:
+        return (
+            f"linear warm-up over the first {self.warmup_fraction:.0%} of the "
+            "steps, then cosine decay to zero"
+        )
+
+    def callback(self, max_epochs: int, steps_per_epoch: int) -> LRScheduler:
+        """Return the skorch callback that applies the schedule."""
+        total = max_epochs * steps_per_epoch
+        warmup = max(1, round(self.warmup_fraction * total))
+        return LRScheduler(
+            policy=torch.optim.lr_scheduler.LambdaLR,
+            lr_lambda=_WarmupCosineFactor(total, warmup),
+            step_every="batch",
+        )
+
+
+@dataclass(frozen=True)
+class StepHalving:
+    """Multiply the step size by ``gamma`` every ``every`` epochs, ``times`` times.
+
+    The paper (section 2.3): halved every 3 epochs, 10 times.
+    """
+
+    every: int = 3
+    times: int = 10
+    gamma: float = 0.5
+
+    def __str__(self) -> str:
+        factor = "halved" if self.gamma == 0.5 else f"multiplied by {self.gamma:g}"
+        return f"{factor} every {self.every} epochs, {self.times} times"
+
+    def callback(self, max_epochs: int, steps_per_epoch: int) -> LRScheduler:
+        """Return the skorch callback that applies the schedule."""
+        milestones = [self.every * (k + 1) for k in range(self.times)]
+        return LRScheduler(
+            policy=torch.optim.lr_scheduler.MultiStepLR,
+            milestones=milestones,
+            gamma=self.gamma,
+        )
+
+
+# ------------------------------------------------------------------- rows
+
+
+@dataclass
+class RowPlan:
+    """Which rows train and validate, and which train in each epoch.
+
+    Attributes
+    ----------
+    train : ndarray of int
+        Rows of the training part (originals and their copies).
+    valid : ndarray of int or None
+        Rows of the validation part: originals only.
+    epoch_rows : list of ndarray or None
+        With per-epoch copies, for each copy number ``c`` in ``1..k``, the
+        positions *within* ``train`` of the originals plus copy ``c``;
+        epoch ``e`` trains on ``epoch_rows[e % k]``. ``None``: every epoch
+        trains on all of ``train``.
+    """
+
+    train: np.ndarray
+    valid: np.ndarray | None
+    epoch_rows: list[np.ndarray] | None
+
+
+def plan_rows(y_rows, origin, copy_index, per_epoch, validation_fraction, seed):
+    """Split rows by original document; validate on originals only.
+
+    Parameters
+    ----------
+    y_rows : ndarray of shape (n_rows,)
+        Encoded labels of every row.
+    origin, copy_index : ndarray of shape (n_rows,)
+        The original document of each row and its copy number (0: original).
+    per_epoch : bool
+        One copy per epoch (cycling) instead of all copies every epoch.
+    validation_fraction : float
+        Fraction of the original documents held out; 0 for none.
+    seed : int
+        Seeds the stratified split.
+
+    Returns
+    -------
+    plan : RowPlan
+    """
+    rows = np.arange(len(y_rows))
+    originals = rows[copy_index == 0]
+    if validation_fraction > 0:
+        splitter = StratifiedShuffleSplit(
+            n_splits=1, test_size=validation_fraction, random_state=seed
+        )
+        _, held_out = next(splitter.split(originals, y_rows[originals]))
+        valid_docs = np.zeros(origin.max() + 1, dtype=bool)
+        valid_docs[origin[originals[held_out]]] = True
+        in_valid = valid_docs[origin]
+        train = rows[~in_valid]
+        valid = np.sort(originals[held_out])
+    else:
+        train, valid = rows, None
+    n_copies = int(copy_index.max(initial=0))
+    epoch_rows = None
+    if per_epoch and n_copies > 0:
+        train_copy = copy_index[train]
+        epoch_rows = [
+            np.flatnonzero((train_copy == 0) | (train_copy == c))
+            for c in range(1, n_copies + 1)
+        ]
+    return RowPlan(train=train, valid=valid, epoch_rows=epoch_rows)
+
+
+class PlannedSplit:
+    """skorch ``train_split``: the subsets a :class:`RowPlan` names."""
+
+    def __init__(self, plan: RowPlan):
+        self.plan = plan
+
+    def __call__(self, dataset, y=None, **kwargs):
+        valid = None if self.plan.valid is None else Subset(dataset, self.plan.valid)
+        return Subset(dataset, self.plan.train), valid
+
+
+class _BatchSampler:
+    """Yield index lists: shuffled by a numpy Generator or in order.
+
+    One list per batch lets the skorch ``Dataset`` slice a whole batch out of
+    the code matrix with one numpy fancy index instead of collating
+    ``batch_size`` single rows. ``epoch_rows`` restricts epoch ``e`` to
+    ``epoch_rows[e % len(epoch_rows)]`` (per-epoch augmented copies).
+    """
+
+    def __init__(self, n_samples, batch_size, random_state=None, epoch_rows=None):
+        self.n_samples = n_samples
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.epoch_rows = epoch_rows
+        self.epoch = 0
+
+    def _rows(self):
+        if self.epoch_rows is None:
+            return np.arange(self.n_samples)
+        return self.epoch_rows[self.epoch % len(self.epoch_rows)]
+
+    def __iter__(self):
+        rows = self._rows()
+        self.epoch += 1
+        if self.random_state is not None:
+            rows = rows[self.random_state.permutation(len(rows))]
+        for start in range(0, len(rows), self.batch_size):
+            yield rows[start : start + self.batch_size].tolist()
+
+    def __len__(self):
+        return -(-len(self._rows()) // self.batch_size)
+
+
+def batch_loader(
+    dataset, batch_size, shuffle=False, random_state=None, epoch_rows=None
+):
+    """Build the DataLoader skorch uses for training and inference batches.
+
+    The loader gets its own ``torch.Generator``: without one, every
+    iteration of a DataLoader draws its base seed from torch's global
+    generator, so that even ``predict_proba`` would move the caller's
+    random state.
+    """
+    sampler = _BatchSampler(
+        len(dataset), batch_size, random_state if shuffle else None, epoch_rows
+    )
+    # batch_size=None: the sampler already yields whole batches.
+    return DataLoader(
+        dataset, sampler=sampler, batch_size=None, generator=torch.Generator()
+    )
+
+
+# -------------------------------------------------------------------- net
+
+
+class CharCNNNet(NeuralNetClassifier):
+    """skorch's classifier with what the char-CNN's training needs.
+
+    - The module is built on the meta device and initialised from a local
+      ``torch.Generator`` (``init_scheme``, ``init_std``, ``seed``); dropout
+      draws from another local generator. No global random state is used,
+      so fits in concurrent threads do not disturb each other.
+    - ``X`` may be a dict ``{"codes": ..., "weight": ...}``: the loss is
+      the mean of the per-row losses times their weights, in training and
+      validation alike (unit weights give exactly the unweighted loss).
+    - On CUDA the forward pass runs under bfloat16 autocast; bf16 keeps
+      float32's exponent range, so no gradient scaling is needed.
+    - Ctrl-C during training (``KeyboardInterrupt``, which skorch ends the
+      training loop on) is recorded in ``interrupted_``.
+    """
+
+    def __init__(self, *args, init_scheme="default", init_std=0.05, seed=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_scheme = init_scheme
+        self.init_std = init_std
+        self.seed = seed
+
+    def initialize_module(self):
+        kwargs = self.get_params_for("module")
+        with torch.device("meta"):
+            module = self.module(**kwargs)
+        module = module.to_empty(device=self.device)
+        init_weights(
+            module,
+            self.init_scheme,
+            std=self.init_std,
+            generator=torch.Generator().manual_seed(self.seed),
+        )
+        self.module_ = module
+        return self
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        self.interrupted_ = False
+        self.module_.generator = torch.Generator(self.device).manual_seed(self.seed + 1)
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            self.interrupted_ = True
+            return self
+        finally:
+            self.module_.generator = None
+
+    def infer(self, x, **fit_params):
+        if isinstance(x, Mapping):
+            x = x["codes"]
+        x = to_tensor(x, device=self.device)
+        if torch.device(self.device).type == "cuda" and torch.cuda.is_bf16_supported():
+            with torch.autocast("cuda", dtype=torch.bfloat16):
+                return self.module_(x).float()
+        return self.module_(x)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = to_tensor(y_true, device=self.device)
+        loss = self.criterion_(y_pred, y_true)
+        if isinstance(X, Mapping):
+            weight = to_tensor(X["weight"], device=self.device)
+            loss = loss * weight
+        return loss.mean()
+
+
+def slim(net):
+    """Drop the fit-time state that would travel with a pickle, in place.
+
+    skorch maps ``module_``, ``optimizer_`` and ``criterion_`` across
+    devices when unpickling; anything else holding tensors would be loaded
+    as saved (and fail on a machine without the GPU it was saved from). The
+    learning-rate scheduler keeps the optimizer, early stopping a copy of
+    the best weights: both are cleared, and the optimizer is rebuilt empty.
+    """
+    for _, callback in net.callbacks_:
+        if isinstance(callback, LRScheduler):
+            callback.lr_scheduler_ = None
+        if isinstance(callback, EarlyStopping):
+            callback.best_model_weights_ = None
+    net.initialize_optimizer()
+    return net
+
+
+def checkpoints(callbacks):
+    """Return the skorch :class:`~skorch.callbacks.Checkpoint` instances."""
+    return [
+        callback
+        for callback in (c[1] if isinstance(c, tuple) else c for c in callbacks)
+        if isinstance(callback, Checkpoint)
+    ]

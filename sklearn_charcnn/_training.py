@@ -275,7 +275,12 @@ class CharCNNNet(NeuralNetClassifier):
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
-            self.interrupted_ = True
+            # skorch's EarlyStopping ends training with KeyboardInterrupt
+            # too; only an interrupt that it did not raise is the user's.
+            self.interrupted_ = not any(
+                isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience
+                for _, cb in self.callbacks_
+            )
             return self
         finally:
             self.module_.generator = None

@@ -129,6 +129,17 @@ def test_early_stopping_stops_and_restores_the_best_epoch():
     assert len(clf.history_) == 2
 
 
+class TrainedParameters(Callback):
+    """Count the tensors the optimizer trains, when training begins."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.count = sum(len(g["params"]) for g in net.optimizer_.param_groups)
+
+
+def trained_parameters(clf):
+    return dict(clf.net_.callbacks_)["TrainedParameters"].count
+
+
 def test_paper_recipe_is_section_2_3():
     X, y = make_codes(n_samples=40)
     clf = tiny(recipe="paper", max_epochs=4, n_filters=64).fit(X, y)
@@ -136,8 +147,9 @@ def test_paper_recipe_is_section_2_3():
     assert isinstance(optimizer, torch.optim.SGD)
     assert optimizer.defaults["momentum"] == 0.9
     assert clf.net_.batch_size == 128
-    # 0.01 halved once after epoch 3.
-    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.005)
+    # 0.01 for epochs 1-3, halved for epoch 4.
+    lrs = [row["event_lr"] for row in clf.history_]
+    assert lrs == pytest.approx([0.01, 0.01, 0.01, 0.005])
     assert not any(cb == "early_stopping" for cb, _ in clf.net_.callbacks_)
 
 
@@ -158,12 +170,11 @@ def test_default_recipe_uses_adamw_and_label_smoothing():
 
 def test_default_recipe_trains_with_batch_norm_and_folds_it_away():
     X, y = make_codes()
-    clf = tiny().fit(X, y)
+    clf = tiny(callbacks=[TrainedParameters()]).fit(X, y)
     module = clf.net_.module_
-    # The normalisations were trained (the optimizer holds their parameters)
+    # The normalisations were trained (the optimizer held their parameters)
     # and are gone from the fitted network, which is the paper's.
-    n_params = sum(len(group["params"]) for group in clf.net_.optimizer_.param_groups)
-    assert n_params == len(list(module.parameters())) + 2 * 6
+    assert trained_parameters(clf) == len(list(module.parameters())) + 2 * 6
     assert module.norms is None
     assert not any(isinstance(m, torch.nn.BatchNorm1d) for m in module.modules())
     # Predictions come from the folded network.
@@ -184,10 +195,9 @@ def test_default_recipe_trains_with_batch_norm_and_folds_it_away():
 )
 def test_batch_norm_follows_the_recipe_unless_set(params, trained_norms):
     X, y = make_codes(n_samples=20)
-    clf = tiny(max_epochs=1, **params).fit(X, y)
-    n_params = sum(len(group["params"]) for group in clf.net_.optimizer_.param_groups)
+    clf = tiny(max_epochs=1, callbacks=[TrainedParameters()], **params).fit(X, y)
     n_module = len(list(clf.net_.module_.parameters()))
-    assert n_params == n_module + (12 if trained_norms else 0)
+    assert trained_parameters(clf) == n_module + (12 if trained_norms else 0)
 
 
 def test_extra_callbacks_run_and_are_not_mutated():
@@ -284,10 +294,17 @@ def test_column_count_mismatch_at_predict():
         clf.predict(np.zeros((2, 130), dtype=np.uint8))
 
 
-def test_too_short_documents_name_the_minimum():
+def test_short_documents_are_padded_with_code_zero():
+    # The network needs 123 characters; shorter rows get code 0 (padding)
+    # at the end, where CharQuantizer pads too.
     X, y = make_codes(length=100)
-    with pytest.raises(ValueError, match="100 feature.*minimum is 123"):
-        tiny().fit(X, y)
+    clf = tiny().fit(X, y)
+    padded = torch.as_tensor(np.pad(X, ((0, 0), (0, 23))))
+    with torch.no_grad():
+        logits = clf.net_.module_.eval()(padded)
+    np.testing.assert_allclose(
+        clf.predict_proba(X), torch.softmax(logits, 1).numpy(), atol=1e-6
+    )
 
 
 def test_one_class():
@@ -327,7 +344,7 @@ def test_bad_parameters():
 
 def test_too_small_validation_split():
     X, y = make_codes(n_samples=8, n_classes=4)
-    with pytest.raises(ValueError, match="validation_fraction=0.1 of 8 samples"):
+    with pytest.raises(ValueError, match="validation_fraction=0.1 of 8 documents"):
         tiny().fit(X, y)
 
 

@@ -1,12 +1,14 @@
 """Plots of a char-CNN's training and of model comparisons.
 
-Two functions, each drawing on a matplotlib ``Axes`` and returning it:
-
 - :func:`plot_learning_curve` draws a fitted :class:`CharCNNClassifier`'s
   per-epoch scores from its skorch history, with the scores of other models
   as horizontal lines;
-- :func:`plot_comparison` draws one bar per model for a metric, as the
-  ``compare`` command reports it.
+- :func:`plot_comparison` draws one bar per model for a metric, with its
+  confidence interval, as the ``compare`` command reports it;
+- :func:`plot_comparison_figure` draws both for a
+  :class:`~sklearn_charcnn.compare.Comparison`: the figure of ``compare.png``.
+
+The first two draw on a matplotlib ``Axes`` and return it.
 
 matplotlib is imported when a function is called, not with the module; it is
 an optional dependency (``pip install sklearn-charcnn[plot]``).
@@ -18,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["plot_comparison", "plot_learning_curve"]
+__all__ = ["plot_comparison", "plot_comparison_figure", "plot_learning_curve"]
 
 _ACCURACY_KEYS = ("train_acc", "valid_acc", "test_acc")
 _LABELS = {
@@ -177,17 +179,39 @@ def plot_learning_curve(
     return ax
 
 
+def _comparison_rows(results, metric):
+    """Rows of ``{"model", metric, ...}`` from any form plot_comparison takes."""
+    if hasattr(results, "models") and hasattr(results, "paired_tests"):
+        tests = {test.reference: test for test in results.paired_tests}
+        rows = []
+        for model in results.models:
+            row = {"model": model.name, "accuracy": model.accuracy}
+            row["macro_f1"] = model.macro_f1
+            row["accuracy_ci"] = list(model.accuracy_ci)
+            if model.name in tests:
+                row["p_value"] = tests[model.name].p_value
+            rows.append(row)
+        return rows
+    if isinstance(results, Mapping):
+        return [{"model": name, metric: score} for name, score in results.items()]
+    return list(results)
+
+
 def plot_comparison(
     results, *, metric="accuracy", ax=None, title="Test scores", annotate=True
 ):
-    """Plot one horizontal bar per model for one metric.
+    """Plot one horizontal bar per model for one metric, with its interval.
 
     Parameters
     ----------
-    results : mapping of str to float, or list of dict
-        The scores: ``{model name: score}``, or the rows of the ``compare``
-        command's JSON (``"results"``), each a dict with a ``"model"`` entry
-        and the metric; a ``"<metric>_std"`` entry draws an error bar.
+    results : Comparison, mapping of str to float, or list of dict
+        The scores: a :class:`~sklearn_charcnn.compare.Comparison` (its
+        accuracies, 95% intervals and McNemar p-values), ``{model name:
+        score}``, or rows, each a dict with a ``"model"`` entry and the
+        metric. A row's ``"<metric>_ci"`` (low, high) draws an error bar
+        over that interval (else ``"<metric>_std"`` one of that half-width);
+        its ``"p_value"`` (the paired test against the first model) is
+        written beside the score.
     metric : str, default="accuracy"
         The entry of each row to plot.
     ax : matplotlib Axes, default=None
@@ -195,7 +219,7 @@ def plot_comparison(
     title : str, default="Test scores"
         Title of the axes.
     annotate : bool, default=True
-        Write each score at the end of its bar.
+        Write each score (and p-value) at the end of its bar.
 
     Returns
     -------
@@ -210,42 +234,129 @@ def plot_comparison(
     See Also
     --------
     plot_learning_curve : A char-CNN's scores per epoch.
+    plot_comparison_figure : The ``compare`` command's figure.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from sklearn_charcnn.plotting import plot_comparison
-    >>> ax = plot_comparison({"char-CNN": 0.85, "TF-IDF + LR": 0.89})
+    >>> ax = plot_comparison([
+    ...     {"model": "char-CNN", "accuracy": 0.85, "accuracy_ci": [0.83, 0.87]},
+    ...     {"model": "TF-IDF + LR", "accuracy": 0.89, "accuracy_ci": [0.87, 0.91],
+    ...      "p_value": 0.002},
+    ... ])
     >>> [label.get_text() for label in ax.get_yticklabels()]
     ['char-CNN', 'TF-IDF + LR']
+    >>> [text.get_text() for text in ax.texts]
+    ['0.850', '0.890 (McNemar p 0.002)']
     """
+    from sklearn_charcnn._stats import format_p_value
+
     _check_matplotlib()
-    if isinstance(results, Mapping):
-        rows = [{"model": name, metric: score} for name, score in results.items()]
-    else:
-        rows = list(results)
+    rows = _comparison_rows(results, metric)
     missing = [row.get("model", "?") for row in rows if metric not in row]
     if missing:
         raise ValueError(f"No {metric!r} score for the model(s) {missing}.")
     names = [str(row["model"]) for row in rows]
     scores = [row[metric] for row in rows]
-    errors = [row.get(f"{metric}_std", 0.0) or 0.0 for row in rows]
+    below, above = [], []
+    for row, score in zip(rows, scores, strict=True):
+        interval = row.get(f"{metric}_ci")
+        if interval is not None:
+            below.append(score - interval[0])
+            above.append(interval[1] - score)
+        else:
+            std = row.get(f"{metric}_std") or 0.0
+            below.append(std)
+            above.append(std)
     ax = _axes(ax)
     positions = list(range(len(rows)))
-    ax.barh(positions, scores, xerr=errors if any(errors) else None, color="tab:blue")
+    ax.barh(
+        positions,
+        scores,
+        xerr=[below, above] if any(below) or any(above) else None,
+        color="tab:blue",
+        capsize=4,
+    )
     ax.set_yticks(positions, names)
     ax.invert_yaxis()  # first model on top
     ax.set_xlabel(metric.replace("_", " "))
     ax.set_title(title)
     if annotate:
-        for position, score in zip(positions, scores, strict=True):
+        for row, position, score, high in zip(
+            rows, positions, scores, above, strict=True
+        ):
+            text = f"{score:.3f}" if isinstance(score, float) else str(score)
+            if row.get("p_value") is not None:
+                text += f" (McNemar p {format_p_value(row['p_value'])})"
             ax.annotate(
-                f"{score:.3f}" if isinstance(score, float) else str(score),
-                (score, position),
+                text,
+                (score + high, position),
                 xytext=(3, 0),
                 textcoords="offset points",
                 va="center",
             )
     ax.grid(True, axis="x", alpha=0.3)
     return ax
+
+
+def plot_comparison_figure(comparison, *, figure=None):
+    """Draw a comparison: the char-CNN's epochs beside the models' accuracies.
+
+    The left panel is the char-CNN's validation and test accuracy per epoch
+    (every fold with cross-validation), with the other models' test
+    accuracies as dashed lines; the right panel is
+    :func:`plot_comparison`: accuracies with their 95% intervals and the
+    McNemar p-values. This is the ``compare`` command's ``compare.png``.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        A :class:`~sklearn_charcnn.compare.Comparison` record.
+    figure : matplotlib Figure, default=None
+        The figure to draw on; a new ``Figure`` (no pyplot, no GUI backend)
+        if None.
+
+    Returns
+    -------
+    figure : matplotlib Figure
+        The figure drawn on.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.compare import Comparison, ModelResult
+    >>> from sklearn_charcnn.plotting import plot_comparison_figure
+    >>> row = ModelResult("tfidf-word", 0.9, (0.885, 0.915), 0.89, 1.2, 0.05,
+    ...                   "cpu", 6080, 1520)
+    >>> figure = plot_comparison_figure(Comparison(models=[row]))
+    >>> [ax.get_title() for ax in figure.axes]
+    ['', 'Test accuracy, 95% CI']
+    """
+    _check_matplotlib()
+    from matplotlib.figure import Figure
+
+    figure = figure or Figure(figsize=(11, 4.2))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    charcnn = next((m for m in comparison.models if m.folds and m.history), None)
+    baselines = {m.name: m.accuracy for m in comparison.models if m is not charcnn}
+    if charcnn is None:
+        left.set_axis_off()
+    else:
+        histories = [fold["history"] for fold in charcnn.folds if fold.get("history")]
+        for fold, history in enumerate(histories):
+            plot_learning_curve(
+                history,
+                baselines=baselines if fold == 0 else None,
+                ax=left,
+                title=f"{charcnn.name} per epoch; other models' test accuracy dashed",
+            )
+    plot_comparison(comparison, ax=right, title="Test accuracy, 95% CI")
+    right.set_xlim(0, 1.3)
+    corpus = comparison.corpus
+    if corpus:
+        figure.suptitle(
+            f"{corpus.get('name', '')}: {corpus.get('n_documents', 0):,} documents"
+        )
+    figure.tight_layout()
+    return figure

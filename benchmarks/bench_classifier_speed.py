@@ -1,29 +1,54 @@
-"""How much does CharCNNClassifier cost over a plain PyTorch loop?
+"""How fast does the char-CNN train and predict on the CPU, and how close to the hardware?
 
-Times, in one run and on the same data, ``fit`` and ``predict`` of
+Two questions, one script.
+
+``--question network`` (issue: CPU training at the hardware's pace) trains
+the small network with the default recipe's settings (batch normalisation,
+AdamW with weight decay 0.05, label smoothing 0.1) in a plain PyTorch loop,
+interleaving, step by step and in one run:
+
+- ``reference``: the forward pass as it was before the channels-last CPU
+  path (copied below: channels-first convolutions, ``embedding_bag`` first
+  layer with autograd's backward, ReLU before pooling), AdamW's default
+  per-parameter loop;
+- ``network``: :class:`~sklearn_charcnn.network.CharCNNModule` as it is,
+  same AdamW;
+- ``network + foreach`` and ``network + fused``: the same with
+  ``AdamW(foreach=True)`` or ``AdamW(fused=True)``, the training loop's
+  lever;
+
+and times prediction (``reference`` under ``torch.no_grad`` with the
+training batch size, as skorch predicts; ``network`` likewise; ``network``
+under ``torch.inference_mode`` with ``--predict-batch-size``). Both networks
+start from the same weights and compute the same function. It prints the
+throughputs, their ratio to the reference, the measured fp32 GEMM peak of
+the machine (a large ``torch.mm``), the FLOPs a training step and a
+prediction execute per sample, and the fraction of the peak reached.
+Random codes in the paper's 70-code range: throughput does not depend on
+the text.
+
+``--question estimator``: ``fit`` and ``predict`` of
 :class:`~sklearn_charcnn.CharCNNClassifier` against a hand-written PyTorch
-training loop over the same :class:`~sklearn_charcnn.network.CharCNNModule`:
-same initialisation, training-time batch normalisation folded away at the
-end, optimizer (AdamW, weight decay 0.05), learning-rate schedule,
-label-smoothed loss, batch size and epochs, no validation split.
-On CUDA both keep the codes as uint8 until they reach the device and run
-the forward pass under bf16 autocast; the plain loop keeps the whole code
-matrix on the device.
+loop over the same module (same initialisation, optimizer, schedule,
+label-smoothed loss, batch size and epochs, no validation split; batch
+normalisation folded at the end), as the ratio estimator / plain loop (1.0 =
+no overhead). On CUDA both keep the codes as uint8 until they reach the
+device and run the forward pass under bf16 autocast.
 
-Reports training and prediction throughput in samples/s and the ratio
-estimator / plain loop (1.0 = no overhead; the target on CPU is >= 0.9).
-Data: random codes in the paper's 70-code range; throughput does not depend
-on the text.
-
-Run: ``python benchmarks/bench_classifier_speed.py [--device cpu|cuda|auto]
-[--max-length 256] [--n-samples 2048] [--size small] [--epochs 2]``.
-On a GPU, e.g. ``--device cuda --max-length 1014 --n-samples 100000``.
+Run: ``python benchmarks/bench_classifier_speed.py --question network
+[--max-length 256] [--batch-size 32] [--steps 6]``; ``--max-length 1014
+--batch-size 128`` for the paper's length. ``python
+benchmarks/bench_classifier_speed.py [--device cpu|cuda|auto] [--max-length
+256] [--n-samples 2048] [--size small] [--epochs 2]`` for the estimator; on
+a GPU, e.g. ``--device cuda --max-length 1014 --n-samples 100000``.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import math
+import statistics
 import time
 
 import numpy as np
@@ -31,8 +56,263 @@ import torch
 from _common import write_result
 from torch.nn import functional as F
 
-from sklearn_charcnn.classifier import RECIPES, CharCNNClassifier, _WarmupCosine
-from sklearn_charcnn.network import SIZES, CharCNNModule, init_weights
+from sklearn_charcnn.network import (
+    CONV_LAYERS,
+    SIZES,
+    CharCNNModule,
+    init_weights,
+)
+
+# ------------------------------------------------ the network's reference path
+
+
+def reference(module, codes):
+    """The forward pass of CharCNNModule before the channels-last CPU path.
+
+    A copy of the code it replaced, reading the same parameters: the first
+    layer as one ``embedding_bag`` over the weight table with code 0's
+    column masked, every layer in (batch, channels, length) layout, ReLU
+    then max-pooling (with its index bookkeeping), autograd's backward
+    throughout.
+    """
+    first = module.convs[0]
+    batch, length = codes.shape
+    kernel = first.kernel_size
+    keep = torch.ones(1, first.n_codes, 1)
+    keep[0, 0, 0] = 0.0
+    offsets = torch.arange(kernel) * first.n_codes
+    table = (first.weight * keep).permute(2, 1, 0).reshape(-1, first.out_channels)
+    windows = codes.long().unfold(1, kernel, 1) + offsets
+    x = F.embedding_bag(windows.reshape(-1, kernel), table, mode="sum")
+    x = x.view(batch, length - kernel + 1, first.out_channels)
+    x = x.transpose(1, 2) + first.bias[:, None]
+    for index, (conv, pool) in enumerate(zip(module.convs, module.pools, strict=True)):
+        if index:
+            x = conv(x)
+        if module.norms is not None:
+            x = module.norms[index](x)
+        x = F.relu(x)
+        if pool:
+            x = F.max_pool1d(x, pool)
+    return module.classifier(x.flatten(1))
+
+
+def network(module, codes):
+    return module(codes)
+
+
+def flops_per_sample(max_length, n_filters, fc_width, n_classes):
+    """Floating-point operations a forward and a training step execute.
+
+    Multiply-adds count two. The first layer is ``kernel`` row additions
+    per position (the gather skips the one-hot products); its backward adds
+    the same rows into the weight table. Every other layer's backward is two
+    products of the forward's size (weights and inputs).
+    """
+    length = max_length
+    forward = 0
+    backward = 0
+    for index, (kernel, pool) in enumerate(CONV_LAYERS):
+        length -= kernel - 1
+        if index == 0:
+            layer = length * kernel * n_filters
+            backward += layer
+        else:
+            layer = 2 * length * n_filters * n_filters * kernel
+            backward += 2 * layer
+        forward += layer
+        if pool:
+            length //= pool
+    widths = [n_filters * length, fc_width, fc_width, n_classes]
+    for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+        forward += 2 * fan_in * fan_out
+        backward += 2 * 2 * fan_in * fan_out
+    return forward, forward + backward
+
+
+def gemm_peak(size=2048, repeat=5):
+    """Best fp32 GFLOP/s of a ``size`` x ``size`` matrix product."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    torch.mm(a, b)
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        torch.mm(a, b)
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+def time_network(args):
+    """Interleave training steps and predictions of each variant."""
+    preset = SIZES[args.size]
+    n_classes = 4
+    rng = np.random.default_rng(0)
+    codes = torch.from_numpy(
+        rng.integers(0, 70, size=(args.n_samples, args.max_length), dtype=np.uint8)
+    )
+    labels = torch.from_numpy(rng.integers(0, n_classes, size=args.n_samples))
+    template = CharCNNModule(
+        n_codes=256,  # uint8 codes, as the estimator builds it by default
+        input_length=args.max_length,
+        n_classes=n_classes,
+        n_filters=preset["n_filters"],
+        fc_width=preset["fc_width"],
+        batch_norm=True,
+    )
+    init_weights(template, generator=torch.Generator().manual_seed(0))
+
+    def trainer(forward, **optimizer_kwargs):
+        module = copy.deepcopy(template).train()
+        optimizer = torch.optim.AdamW(
+            module.parameters(), lr=1e-3, weight_decay=0.05, **optimizer_kwargs
+        )
+        batches = iter(())
+
+        def step():
+            nonlocal batches
+            batch = next(batches, None)
+            if batch is None:
+                batches = iter(torch.randperm(args.n_samples).split(args.batch_size))
+                batch = next(batches)
+            if len(batch) < args.batch_size:  # full batches only
+                batches = iter(torch.randperm(args.n_samples).split(args.batch_size))
+                batch = next(batches)
+            logits = forward(module, codes[batch])
+            loss = F.cross_entropy(logits, labels[batch], label_smoothing=0.1)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+        return step
+
+    trainers = {
+        "reference": trainer(reference),
+        "network": trainer(network),
+        "network + foreach": trainer(network, foreach=True),
+        "network + fused": trainer(network, fused=True),
+    }
+    folded = copy.deepcopy(template).fold_batch_norm().eval()
+
+    def predictor(forward, batch_size, context):
+        def predict():
+            with context():
+                for i in range(0, args.n_predict, batch_size):
+                    forward(folded, codes[i : i + batch_size]).softmax(1).argmax(1)
+
+        return predict
+
+    predictors = {
+        "reference": predictor(reference, args.batch_size, torch.no_grad),
+        "network": predictor(network, args.batch_size, torch.no_grad),
+        f"network + inference_mode, batch {args.predict_batch_size}": predictor(
+            network, args.predict_batch_size, torch.inference_mode
+        ),
+    }
+    # Warm up (allocator, thread pools), then interleave so that drifts in
+    # the machine's load hit every variant alike.
+    for func in (*trainers.values(), *predictors.values()):
+        func()
+    step_s = {name: [] for name in trainers}
+    predict_s = {name: [] for name in predictors}
+    for _ in range(args.steps):
+        for name, step in trainers.items():
+            start = time.perf_counter()
+            step()
+            step_s[name].append(time.perf_counter() - start)
+    for _ in range(args.repeat):
+        for name, predict in predictors.items():
+            start = time.perf_counter()
+            predict()
+            predict_s[name].append(time.perf_counter() - start)
+    return step_s, predict_s
+
+
+def run_network(args):
+    torch.set_num_threads(args.threads or torch.get_num_threads())
+    preset = SIZES[args.size]
+    peak = gemm_peak()
+    step_s, predict_s = time_network(args)
+    peak = max(peak, gemm_peak())  # before and after: the better estimate
+    forward_flops, train_flops = flops_per_sample(
+        args.max_length, preset["n_filters"], preset["fc_width"], 4
+    )
+    train, predict = {}, {}
+    for name, times in step_s.items():
+        per_s = args.batch_size / statistics.median(times)
+        train[name] = {
+            "step_s_median": statistics.median(times),
+            "step_s_min": min(times),
+            "samples_per_s": per_s,
+            "gflop_per_s": per_s * train_flops / 1e9,
+            "fraction_of_peak": per_s * train_flops / 1e9 / peak,
+        }
+    for name, times in predict_s.items():
+        per_s = args.n_predict / min(times)
+        predict[name] = {
+            "predict_s_min": min(times),
+            "samples_per_s": per_s,
+            "fraction_of_peak": per_s * forward_flops / 1e9 / peak,
+        }
+    for table in (train, predict):
+        base = table["reference"]["samples_per_s"]
+        for row in table.values():
+            row["ratio_to_reference"] = row["samples_per_s"] / base
+
+    print(
+        f"cpu threads={torch.get_num_threads()} size={args.size} "
+        f"max_length={args.max_length} batch_size={args.batch_size} "
+        f"steps={args.steps} (median step time, interleaved)"
+    )
+    print(f"fp32 GEMM peak (torch.mm 2048^2): {peak:.1f} GFLOP/s")
+    print(
+        f"executed per sample: {forward_flops / 1e9:.3f} GFLOP forward, "
+        f"{train_flops / 1e9:.3f} GFLOP training step"
+    )
+    print(f"{'training':40s}{'samples/s':>11s}{'ratio':>8s}{'of peak':>9s}")
+    for name, row in train.items():
+        print(
+            f"{name:40s}{row['samples_per_s']:11.1f}"
+            f"{row['ratio_to_reference']:8.2f}{row['fraction_of_peak']:9.1%}"
+        )
+    print(f"{'prediction (' + str(args.n_predict) + ' rows)':40s}")
+    for name, row in predict.items():
+        print(
+            f"{name:40s}{row['samples_per_s']:11.1f}"
+            f"{row['ratio_to_reference']:8.2f}{row['fraction_of_peak']:9.1%}"
+        )
+    best = max(train.values(), key=lambda row: row["samples_per_s"])
+    name = args.output or (
+        f"network_speed_cpu_{args.max_length}_batch_{args.batch_size}"
+    )
+    path = write_result(
+        name,
+        {
+            "question": "CPU training and prediction throughput of the network "
+            "against its previous forward pass, and the fraction of the "
+            "machine's fp32 GEMM peak",
+            "device": "cpu",
+            "torch_threads": torch.get_num_threads(),
+            "settings": {
+                k: v for k, v in vars(args).items() if k not in ("output", "question")
+            },
+            "gemm_peak_gflop_per_s": peak,
+            "forward_gflop_per_sample": forward_flops / 1e9,
+            "train_step_gflop_per_sample": train_flops / 1e9,
+            "train": train,
+            "predict": predict,
+            "summary": (
+                f"max_length={args.max_length}, batch {args.batch_size}: training "
+                f"{train['network']['ratio_to_reference']:.2f}x the previous "
+                f"forward pass ({best['ratio_to_reference']:.2f}x with the best "
+                f"optimizer setting, {best['fraction_of_peak']:.0%} of a "
+                f"{peak:.0f} GFLOP/s fp32 GEMM peak)"
+            ),
+        },
+    )
+    print(f"wrote {path}")
+
+
+# -------------------------------------------------- the estimator's overhead
 
 
 def _sync(device):
@@ -54,6 +334,8 @@ def make_data(n_samples, max_length, n_classes, seed=0):
 
 
 def time_estimator(X, y, args, device):
+    from sklearn_charcnn import CharCNNClassifier
+
     clf = CharCNNClassifier(
         size=args.size,
         max_epochs=args.epochs,
@@ -76,6 +358,8 @@ def time_estimator(X, y, args, device):
 
 def time_plain_loop(X, y, args, device):
     """The same training as the estimator, written out by hand."""
+    from sklearn_charcnn.classifier import RECIPES, _WarmupCosine
+
     recipe = RECIPES["default"]
     preset = SIZES[args.size]
     torch.manual_seed(0)
@@ -132,15 +416,43 @@ def time_plain_loop(X, y, args, device):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--question",
+        choices=["estimator", "network"],
+        default="estimator",
+        help="estimator: fit/predict vs a plain loop; network: CPU training "
+        "and prediction vs the previous forward pass, and the fraction of peak",
+    )
     parser.add_argument("--device", default="auto")
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--n-samples", type=int, default=2048)
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument(
+        "--batch-size", type=int, default=None, help="128 (estimator), 32 (network)"
+    )
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--steps", type=int, default=6, help="network: timed steps per variant"
+    )
+    parser.add_argument(
+        "--n-predict", type=int, default=512, help="network: rows predicted"
+    )
+    parser.add_argument("--predict-batch-size", type=int, default=512)
+    parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--output", default=None, help="result name (JSON)")
     args = parser.parse_args()
+    if args.question == "network":
+        args.batch_size = args.batch_size or 32
+        del args.device, args.epochs
+        run_network(args)
+        return
+    args.batch_size = args.batch_size or 128
+    del args.steps, args.n_predict, args.predict_batch_size, args.threads
+    run_estimator(args)
+
+
+def run_estimator(args):
     device = args.device
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -194,7 +506,9 @@ def main():
             "question": "CharCNNClassifier fit/predict throughput vs a plain "
             "PyTorch loop over the same network and data",
             "device": device,
-            "settings": {k: v for k, v in vars(args).items() if k != "output"},
+            "settings": {
+                k: v for k, v in vars(args).items() if k not in ("output", "question")
+            },
             "results": result,
             "fit_ratio_estimator_over_plain": fit_ratio,
             "predict_ratio_estimator_over_plain": predict_ratio,

@@ -72,11 +72,16 @@ def test_small_module_runs_on_real_tensors():
 
 def _paper_forward(net, codes):
     """The paper's network written out: one-hot input, conv, ReLU, pool."""
-    one_hot = F.one_hot(codes.long(), net.n_codes).float()
+    one_hot = F.one_hot(codes.long(), net.n_codes).to(net.convs[0].weight.dtype)
     one_hot[..., 0] = 0  # code 0 is the all-zero vector
     x = one_hot.transpose(1, 2)
-    for conv, (_kernel, pool) in zip(net.convs, CONV_LAYERS, strict=True):
-        x = F.relu(F.conv1d(x, conv.weight, conv.bias))
+    for index, (conv, (_kernel, pool)) in enumerate(
+        zip(net.convs, CONV_LAYERS, strict=True)
+    ):
+        x = F.conv1d(x, conv.weight, conv.bias)
+        if net.norms is not None:
+            x = net.norms[index](x)
+        x = F.relu(x)
         if pool:
             x = F.max_pool1d(x, pool)
     x = x.flatten(1)
@@ -96,6 +101,38 @@ def test_forward_is_the_papers_network(length):
         torch.testing.assert_close(
             net(codes), _paper_forward(net, codes), rtol=1e-4, atol=1e-5
         )
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_training_step_is_the_papers_network(batch_norm):
+    """Outputs, every gradient and the running statistics, in float64."""
+    import copy
+
+    torch.manual_seed(0)
+    net = CharCNNModule(
+        40, 150, 3, n_filters=8, fc_width=16, dropout=0.0, batch_norm=batch_norm
+    ).double()
+    reference = copy.deepcopy(net)
+    # 20 documents: the first layer's backward takes them in two chunks.
+    codes = torch.randint(0, 40, (20, 150), dtype=torch.uint8)
+    codes[1, -60:] = 0
+    upstream = torch.randn(20, 3, dtype=torch.float64)
+    out = net.train()(codes)
+    expected = _paper_forward(reference.train(), codes)
+    torch.testing.assert_close(out, expected)
+    (out * upstream).sum().backward()
+    (expected * upstream).sum().backward()
+    for (name, param), ref in zip(
+        net.named_parameters(), reference.parameters(), strict=True
+    ):
+        # Convolution biases before a batch norm have a zero gradient.
+        atol = 1e-10 if batch_norm and name.startswith("convs.") else None
+        torch.testing.assert_close(param.grad, ref.grad, atol=atol, rtol=atol)
+    for (name, buffer), ref in zip(
+        net.named_buffers(), reference.buffers(), strict=True
+    ):
+        torch.testing.assert_close(buffer, ref, msg=name)
+    assert not net.convs[0].weight.grad[:, 0, :].any()
 
 
 @pytest.mark.parametrize("length", [1, 60, 122])

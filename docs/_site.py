@@ -231,3 +231,25 @@ def fix_viewcode_backlinks(app, exception):
         fixed = link.sub(repair, text)
         if fixed != text:
             source_page.write_text(fixed, encoding="utf-8")
+
+
+class GalleryOrder:
+    """Order of the gallery: the basic pipeline first, then the rest by name.
+
+    sphinx-gallery instantiates this with the folder and sorts the example
+    files with the instance as key (``within_subsection_order``).
+    """
+
+    FIRST = ("plot_pipeline.py", "plot_learning_curves.py", "plot_grid_search.py")
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __call__(self, filename):
+        name = Path(filename).name
+        if name in self.FIRST:
+            return (self.FIRST.index(name), name)
+        return (len(self.FIRST), name)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: {', '.join(self.FIRST)}, then by name>"

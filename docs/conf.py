@@ -22,8 +22,10 @@ from pathlib import Path
 DOCS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = DOCS_DIR.parent
 
-# Document the checkout this file belongs to, installed or not.
+# Document the checkout this file belongs to, installed or not; docs/ holds
+# _site.py, the helpers of this configuration.
 sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(DOCS_DIR))
 
 import sklearn_charcnn  # noqa: E402
 
@@ -122,7 +124,8 @@ sphinx_gallery_conf = {
     "gallery_dirs": ["auto_examples"],
     "filename_pattern": r"/plot_",
     "plot_gallery": os.environ.get("SKLEARN_CHARCNN_DOCS_PLOT_GALLERY", "True"),
-    "within_subsection_order": "FileNameSortKey",
+    # The basic pipeline example first (docs/_site.py).
+    "within_subsection_order": "_site.GalleryOrder",
     "doc_module": ("sklearn_charcnn",),
     "backreferences_dir": "generated",
     # Link names in example code to the local API pages only (no network).
@@ -403,7 +406,6 @@ _write_benchmark_snippets()
 
 # -- The front page's figures, from the recorded compare run --------------------
 
-sys.path.insert(0, str(DOCS_DIR))
 from _site import (  # noqa: E402
     fix_viewcode_backlinks,
     resolve_public_alias,

@@ -85,9 +85,11 @@ print(augmenter.transform(headlines[:1]) == headlines[:1])
 # documents have been split off so that no copy of a test document leaks
 # into training.
 #
-# Both models below are small and train for 15 epochs on 1,500 documents (and
-# their copies), so that the example stays within about a minute; the
-# difference between them is that of this one run, not a general finding.
+# Both models below are small (a quarter of the paper's feature maps) and
+# train for 4 epochs on 600 articles cut to 256 characters (and their
+# copies), so that the example stays quick on a CPU; the difference between
+# them is that of this one small run, not a general finding (the measured
+# effect on the full AG News sample is in :ref:`augmentation`).
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
@@ -97,7 +99,7 @@ from sklearn_charcnn.augmenter import augment_dataset
 X_train, X_test, y_train, y_test = train_test_split(
     news.data,
     news.target,
-    train_size=1500,
+    train_size=600,
     test_size=1000,
     stratify=news.target,
     random_state=0,
@@ -114,12 +116,11 @@ print(len(X_train), "training documents,", len(X_more), "with the augmented copi
 def make_model():
     """Return a small char-CNN pipeline, the same for both training sets."""
     return make_pipeline(
-        CharQuantizer(max_length=128),
+        CharQuantizer(max_length=256),
         CharCNNClassifier(
             n_filters=64,
             fc_width=256,
-            lr=3e-3,
-            max_epochs=15,
+            max_epochs=4,
             early_stopping=False,
             random_state=0,
         ),
@@ -144,6 +145,15 @@ ax = plot_comparison(scores, title="char-CNN test accuracy, 1,000 AG News articl
 ax.set_xlim(0, 1.1)
 plt.tight_layout()
 plt.show()
+
+# %%
+# In this run:
+difference = scores["originals + copies"] - scores["originals"]
+print(
+    "the augmented copies changed the test accuracy by "
+    f"{100 * difference:+.1f} points ({scores['originals']:.3f} -> "
+    f"{scores['originals + copies']:.3f})"
+)
 
 # %%
 # To measure the effect on your own data with the full-size model, run

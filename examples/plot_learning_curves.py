@@ -9,9 +9,9 @@ after every epoch. :func:`~sklearn_charcnn.plotting.plot_learning_curve`
 draws it, with the test accuracy of other models as horizontal lines, as the
 ``compare`` command does.
 
-To run in about a minute on two CPU cores the char-CNN trains for 20 epochs
-on 3,000 documents of 128 characters with a reduced network, and early
-stopping is off so that every epoch is shown.
+To run quickly on a CPU, the char-CNN is a reduced network (a quarter of the
+paper's feature maps) trained for 6 epochs on 1,200 articles cut to 256
+characters, with early stopping off so that every epoch is shown.
 """
 
 # %%
@@ -29,19 +29,18 @@ news = load_ag_news()
 X_train, X_test, y_train, y_test = train_test_split(
     news.data,
     news.target,
-    train_size=3000,
-    test_size=1500,
+    train_size=1200,
+    test_size=1000,
     stratify=news.target,
     random_state=0,
 )
 
 charcnn = make_pipeline(
-    CharQuantizer(max_length=128),
+    CharQuantizer(max_length=256),
     CharCNNClassifier(
         n_filters=64,
         fc_width=256,
-        lr=3e-3,
-        max_epochs=20,
+        max_epochs=6,
         early_stopping=False,
         validation_fraction=0.1,
         random_state=0,
@@ -65,7 +64,8 @@ baseline_scores = {
     name: model.fit(X_train, y_train).score(X_test, y_test)
     for name, model in baselines.items()
 }
-print(f"char-CNN test accuracy: {charcnn.score(X_test, y_test):.3f}")
+char_score = charcnn.score(X_test, y_test)
+print(f"char-CNN test accuracy: {char_score:.3f}")
 for name, score in baseline_scores.items():
     print(f"{name} test accuracy: {score:.3f}")
 
@@ -105,8 +105,24 @@ plt.show()
 # epoch; more data, or :class:`~sklearn_charcnn.ThesaurusAugmenter`, are the
 # other remedies.
 #
-# The same history is available as data, e.g. to pick the number of epochs:
+# The same history is available as data, e.g. to pick the number of epochs;
+# the lines below say what this run's curves show.
 history = charcnn[-1].history_
 best = max(history, key=lambda epoch: epoch["valid_acc"])
+last = history[-1]
 print(f"best validation accuracy {best['valid_acc']:.3f} after epoch {best['epoch']}")
+print(
+    f"last epoch: training accuracy {last['train_acc']:.3f}, "
+    f"validation accuracy {last['valid_acc']:.3f}"
+)
 print(f"{sum(history[:, 'dur']):.1f} s of training in all")
+best_baseline = max(baseline_scores, key=baseline_scores.get)
+print(
+    f"On the test articles the char-CNN's {char_score:.3f} is "
+    + (
+        "below"
+        if char_score < baseline_scores[best_baseline]
+        else "level with or above"
+    )
+    + f" the best baseline, {best_baseline} ({baseline_scores[best_baseline]:.3f})."
+)

@@ -8,6 +8,8 @@ scikit-learn estimators for the model of Zhang, Zhao & LeCun (2015),
   data only;
 - :class:`CharCNNClassifier` is the paper's 6-convolution, 3-layer network,
   trained with PyTorch through skorch;
+- :class:`ThesaurusSampler` is the same augmentation as an imbalanced-learn
+  sampler (``fit_resample``), for ``imblearn.pipeline.Pipeline``;
 - :func:`augment_dataset` adds augmented copies of a training set.
 """
 
@@ -19,6 +21,7 @@ __all__ = [
     "CharCNNClassifier",
     "CharQuantizer",
     "ThesaurusAugmenter",
+    "ThesaurusSampler",
     "__version__",
     "augment_dataset",
 ]
@@ -29,6 +32,7 @@ _LAZY = {
     "CharCNNClassifier": "sklearn_charcnn.classifier",
     "CharQuantizer": "sklearn_charcnn.quantizer",
     "ThesaurusAugmenter": "sklearn_charcnn.augmenter",
+    "ThesaurusSampler": "sklearn_charcnn.augmenter",
     "augment_dataset": "sklearn_charcnn.augmenter",
 }
 

@@ -146,5 +146,6 @@ class TextInputMixin:
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
         tags.input_tags.two_d_array = False
-        tags.transformer_tags.preserves_dtype = []
+        if tags.transformer_tags is not None:  # a sampler has none
+            tags.transformer_tags.preserves_dtype = []
         return tags

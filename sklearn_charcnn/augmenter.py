@@ -650,13 +650,6 @@ class ThesaurusSampler(TextInputMixin, _ThesaurusReplacement):
     >>> grid = {"thesaurussampler__n_copies": [0, 1, 2]}  # doctest: +SKIP
     """
 
-    def __sklearn_tags__(self):
-        # TextInputMixin's tags include a transformer's; a sampler has none.
-        tags = super(TextInputMixin, self).__sklearn_tags__()
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit_resample(self, X, y):
         """Fit, then return the augmented training rows and their targets.

@@ -19,6 +19,7 @@ import torch
 from sklearn.model_selection import StratifiedShuffleSplit
 from skorch import NeuralNetClassifier
 from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
+from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import DataLoader, Subset
 
@@ -284,6 +285,16 @@ class CharCNNNet(NeuralNetClassifier):
             return self
         finally:
             self.module_.generator = None
+
+    def evaluation_step(self, batch, training=False):
+        if training:
+            return super().evaluation_step(batch, training=True)
+        # Prediction: no autograd bookkeeping at all (cheaper than no_grad).
+        self.check_is_fitted()
+        Xi, _ = unpack_data(batch)
+        with torch.inference_mode():
+            self._set_training(False)
+            return self.infer(Xi)
 
     def infer(self, x, **fit_params):
         if isinstance(x, Mapping):

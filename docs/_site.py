@@ -66,13 +66,31 @@ def _compare_substitutions(data, augmentation):
 
 
 def _compare_table(data):
-    """The table the ``compare`` command printed, as a literal block."""
-    from sklearn_charcnn.cli import format_table
+    """The recorded run's table, laid out as the ``compare`` command prints it."""
+    header = ("model", "accuracy", "macro-F1", "fit s", "predict s", "device")
+    rows = [
+        (
+            row["model"],
+            f"{row['accuracy']:.4f}",
+            f"{row['macro_f1']:.4f}",
+            f"{row['fit_s']:.1f}",
+            f"{row['predict_s']:.2f}",
+            row["device"],
+        )
+        for row in data["results"]
+    ]
+    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(6)]
 
-    table = format_table(data["results"])
-    return ".. code-block:: text\n\n" + "".join(
-        f"   {line}\n" for line in table.splitlines()
-    )
+    def render(cells):
+        left = {0, 5}  # names left-aligned, numbers right-aligned
+        return "  ".join(
+            cell.ljust(width) if i in left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    lines = [render(header), render(["-" * width for width in widths])]
+    lines += [render(cells) for cells in rows]
+    return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in lines)
 
 
 def write_getting_started(results_dir, generated_dir):
@@ -188,7 +206,7 @@ def resolve_public_alias(app, env, node, contnode):
 
 
 def fix_viewcode_backlinks(app, exception):
-    """Point the ``[docs]`` links of the highlighted sources at real anchors.
+    """Repair the links of ``sphinx.ext.viewcode``'s highlighted sources.
 
     ``sphinx.ext.viewcode`` writes every backlink of a module with the path of
     the first object it met from that module, so when a module holds both
@@ -229,6 +247,17 @@ def fix_viewcode_backlinks(app, exception):
             return match.group(0)
 
         fixed = link.sub(repair, text)
+        if source_page.name == "index.html" and source_page.parent.name == "_modules":
+            # The overview also lists modules whose source Sphinx failed to
+            # parse (its own parser rejects, e.g., ``**`` inside a dict in a
+            # decorator) and wrote no page for: drop those entries.
+            fixed = re.sub(
+                r'<li><a href="([^"]+)">[^<]*</a></li>\n?',
+                lambda m, folder=source_page.parent: (
+                    m.group(0) if (folder / m.group(1)).exists() else ""
+                ),
+                fixed,
+            )
         if fixed != text:
             source_page.write_text(fixed, encoding="utf-8")
 
@@ -253,3 +282,146 @@ class GalleryOrder:
 
     def __repr__(self):
         return f"<{type(self).__name__}: {', '.join(self.FIRST)}, then by name>"
+
+
+# The order of the modules in the API reference; modules not listed follow,
+# by name.
+_MODULE_ORDER = (
+    "quantizer",
+    "augmenter",
+    "thesaurus",
+    "classifier",
+    "network",
+    "datasets",
+    "plotting",
+    "compare",
+    "inspection",
+    "export",
+    "parallel",
+    "cli",
+)
+_TEMPLATES = {
+    "class": "autosummary/class.rst",
+    "function": "autosummary/function.rst",
+    "data": "autosummary/data.rst",
+}
+
+
+def _kind(obj):
+    import inspect
+
+    if inspect.isclass(obj):
+        return "class"
+    if inspect.isroutine(obj):
+        return "function"
+    return "data"
+
+
+def _write_stub(generated_dir, module, name, kind):
+    """Write generated/<module>.<name>.rst from the autosummary template.
+
+    autosummary only writes stub pages for the entries it finds in source
+    files, not in included ones, so the reference writes its own stubs, from
+    the same templates (docs/_templates/autosummary).
+    """
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "_templates"),
+        keep_trailing_newline=True,
+    )
+    environment.filters["escape"] = lambda text: text.replace("_", r"\_").replace(
+        "*", r"\*"
+    )
+    environment.filters["underline"] = lambda text, line="=": (
+        f"{text}\n{line * len(text)}"
+    )
+    text = environment.get_template(_TEMPLATES[kind]).render(
+        module=module, objname=name, fullname=f"{module}.{name}"
+    )
+    _write_if_changed(generated_dir / f"{module}.{name}.rst", text)
+
+
+def _autosummary(names, objects, module, generated_dir):
+    lines = []
+    for name in names:
+        _write_stub(generated_dir, module, name, _kind(objects[name]))
+    for kind in ("class", "function", "data"):
+        chosen = [name for name in names if _kind(objects[name]) == kind]
+        if chosen:
+            lines += [
+                ".. autosummary::",
+                "   :toctree: generated/",
+                f"   :template: {_TEMPLATES[kind]}",
+                "",
+            ]
+            lines += [f"   {name}" for name in chosen] + [""]
+    return lines
+
+
+def write_api_reference(generated_dir):
+    """Write generated/api_reference.inc: every public name, by module.
+
+    The lists come from each public module's ``__all__``, so a name added to
+    the package appears in the reference without editing ``api.rst``. Names
+    the package re-exports (``from sklearn_charcnn import ...``) are
+    documented once, at that short path.
+    """
+    import importlib
+    import pkgutil
+
+    import sklearn_charcnn
+
+    top_names = [name for name in sklearn_charcnn.__all__ if name != "__version__"]
+    top = {name: getattr(sklearn_charcnn, name) for name in top_names}
+    lines = [
+        "Imported from the package",
+        "=========================",
+        "",
+        ".. currentmodule:: sklearn_charcnn",
+        "",
+        "``from sklearn_charcnn import ...``; each is also reachable in the "
+        "module that defines it, listed below.",
+        "",
+    ]
+    lines += _autosummary(top_names, top, "sklearn_charcnn", generated_dir)
+    modules = sorted(
+        (
+            info.name
+            for info in pkgutil.iter_modules(sklearn_charcnn.__path__)
+            if not info.name.startswith("_")
+        ),
+        key=lambda name: (
+            _MODULE_ORDER.index(name) if name in _MODULE_ORDER else len(_MODULE_ORDER),
+            name,
+        ),
+    )
+    for short in modules:
+        modname = f"sklearn_charcnn.{short}"
+        module = importlib.import_module(modname)
+        names = [
+            name for name in getattr(module, "__all__", []) if name != "__version__"
+        ]
+        objects = {name: getattr(module, name) for name in names}
+        shared = [name for name in names if top.get(name) is objects[name]]
+        own = [name for name in names if name not in shared]
+        title = f"``{modname}``"
+        lines += [
+            title,
+            "=" * len(title),
+            "",
+            f".. automodule:: {modname}",
+            "   :no-members:",
+            "   :no-inherited-members:",
+            "",
+            f".. currentmodule:: {modname}",
+            "",
+        ]
+        if shared:
+            listed = ", ".join(f":obj:`~sklearn_charcnn.{name}`" for name in shared)
+            lines += [
+                f"Also defined here, and listed with the package above: {listed}.",
+                "",
+            ]
+        lines += _autosummary(own, objects, modname, generated_dir)
+    _write_if_changed(generated_dir / "api_reference.inc", "\n".join(lines) + "\n")

@@ -409,8 +409,11 @@ _write_benchmark_snippets()
 from _site import (  # noqa: E402
     fix_viewcode_backlinks,
     resolve_public_alias,
+    write_api_reference,
     write_getting_started,
 )
+
+write_api_reference(DOCS_DIR / "generated")
 
 rst_prolog = write_getting_started(
     REPO_ROOT / "benchmarks" / "results", DOCS_DIR / "generated"

@@ -233,11 +233,13 @@ def charcnn_params(params: Mapping | None = None) -> dict:
 
 def _tfidf_logistic_regression(**vectorizer_params) -> Pipeline:
     # C by 5-fold CV on the training documents only; the vectorizer is fitted
-    # on them once (it never sees a label).
+    # on them once (it never sees a label). SAGA: on the AG split it fits the
+    # 21 models of the search several times faster than lbfgs, to the same
+    # accuracy.
     return make_pipeline(
         TfidfVectorizer(min_df=2, sublinear_tf=True, **vectorizer_params),
         GridSearchCV(
-            LogisticRegression(max_iter=1000),
+            LogisticRegression(solver="saga", max_iter=1000, random_state=0),
             {"C": list(BASELINE_C_GRID)},
             cv=5,
         ),
@@ -654,6 +656,11 @@ def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
     if extra:
         original = model[-1].callbacks
         model[-1].set_params(callbacks=[*(original or []), *extra])
+    final = _final_step(model)
+    if isinstance(final, GridSearchCV) and isinstance(final.cv, int):
+        # Fewer folds when a class has fewer training documents than folds.
+        smallest = int(np.unique(y_train, return_counts=True)[1].min())
+        final.set_params(cv=max(2, min(final.cv, smallest)))
     try:
         start = time.perf_counter()
         model.fit(X_train, y_train)
@@ -694,7 +701,7 @@ def _splits(X, y, cv, test_size, random_state):
         train, test = train_test_split(
             indices, test_size=test_size, stratify=y, random_state=random_state
         )
-        return [(np.sort(train), np.sort(test))]
+        return [(train, test)]
     if isinstance(cv, int):
         splitter = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         return list(splitter.split(np.zeros(len(y)), y))

@@ -1,6 +1,7 @@
 """Tests of the ``compare`` command, end to end on a 40-document CSV."""
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -10,10 +11,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 
-from sklearn_charcnn.cli import evaluate, format_table, main, make_models
+import sklearn_charcnn
+from sklearn_charcnn.cli import main
+from sklearn_charcnn.compare import evaluate, make_models
 from sklearn_charcnn.datasets import _ag_news
 from sklearn_charcnn.datasets._base import RemoteFile
 
@@ -46,66 +49,54 @@ def read_tiny_csv():
 def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
     out = tmp_path / "out"
     status = main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--size",
-            "small",
-            *TINY_NET,
-            "--output-dir",
-            str(out),
-        ]
+        ["compare", "--csv", str(TINY_CSV), *TINY_NET, "--output-dir", str(out)]
     )
     assert status == 0
     stdout = capsys.readouterr().out
     table = stdout[stdout.index("model     ") :].splitlines()
-    assert table[0].split() == [
-        "model",
-        "accuracy",
-        "macro-F1",
-        "fit",
-        "s",
-        "predict",
-        "s",
-        "device",
-    ]
+    assert table[0].startswith("model       accuracy  95% CI")
+    assert "95% CI" in table[0] and table[0].endswith("McNemar p vs char-cnn")
     assert [line.split()[0] for line in table[2:5]] == [
         "char-cnn",
         "tfidf-word",
         "tfidf-char",
     ]
-    assert all(line.split()[-1] == "cpu" for line in table[2:5])
+    # The paired tests are printed in words under the table.
+    assert "char-cnn - tfidf-word:" in stdout and "McNemar p" in stdout
 
     assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     payload = json.loads((out / "compare.json").read_text())
-    assert payload["png"] == "compare.png"
+    assert payload["schema"] == "sklearn-charcnn/comparison/1"
     assert payload["corpus"] == {
         "name": "tiny_news.csv",
         "n_documents": 40,
         "classes": ["scitech", "sports"],
     }
-    assert payload["evaluation"] == {"test_size": 0.2, "cv": None, "random_state": 0}
-    assert payload["char_cnn"]["n_filters"] == 8
+    assert payload["evaluation"]["test_size"] == 0.2
+    assert payload["evaluation"]["cv"] is None
+    assert payload["settings"]["charcnn"]["n_filters"] == 8
+    assert payload["settings"]["charcnn"]["max_length"] == 128
     assert payload["machine"]["cpu_count"] >= 1
-    results = {row["model"]: row for row in payload["results"]}
-    assert list(results) == ["char-cnn", "tfidf-word", "tfidf-char"]
-    for row in results.values():
+    assert payload["command"].startswith("sklearn-charcnn compare --csv")
+    models = {row["name"]: row for row in payload["models"]}
+    assert list(models) == ["char-cnn", "tfidf-word", "tfidf-char"]
+    for row in models.values():
         assert (row["n_train"], row["n_test"]) == (32, 8)
-        # 8 test documents: every accuracy is a multiple of 1/8.
-        assert row["accuracy"] * 8 == pytest.approx(round(row["accuracy"] * 8))
-        assert 0 <= row["macro_f1"] <= 1 and row["fit_s"] > 0
-    history = results["char-cnn"]["history"]
+        low, high = row["accuracy_ci"]
+        assert low <= row["accuracy"] <= high
+    history = models["char-cnn"]["folds"][0]["history"]
     assert [epoch["epoch"] for epoch in history] == [1, 2]
     assert set(history[0]) >= {"train_loss", "valid_loss", "valid_acc", "test_acc"}
-    # The last epoch's test accuracy is the reported one (no early stop here).
-    assert history[-1]["test_acc"] == results["char-cnn"]["accuracy"]
+    assert [t["reference"] for t in payload["paired_tests"]] == [
+        "tfidf-word",
+        "tfidf-char",
+    ]
     assert payload["table"] in stdout
 
 
 def test_compare_baseline_matches_a_hand_built_pipeline(tmp_path, capsys):
     """The split is stratified with the given seed, and tfidf-word is the
-    documented word 1-2-gram TF-IDF + LogisticRegression."""
+    documented tuned word 1-2-gram TF-IDF + LogisticRegression."""
     main(
         [
             "compare",
@@ -121,21 +112,26 @@ def test_compare_baseline_matches_a_hand_built_pipeline(tmp_path, capsys):
             str(tmp_path),
         ]
     )
-    [row] = json.loads((tmp_path / "compare.json").read_text())["results"]
+    [row] = json.loads((tmp_path / "compare.json").read_text())["models"]
     X, y = read_tiny_csv()
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=3
     )
     model = make_pipeline(
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-        LogisticRegression(max_iter=1000),
+        GridSearchCV(
+            LogisticRegression(solver="saga", max_iter=1000, random_state=0),
+            {"C": [1, 3, 10, 30]},
+            cv=5,
+        ),
     )
     assert row["accuracy"] == model.fit(X_train, y_train).score(X_test, y_test)
+    assert row["params"] == {"C": model[-1].best_params_["C"]}
     assert capsys.readouterr().out.count("tfidf-word") == 1
     assert not (tmp_path / "compare.png").exists()
 
 
-def test_compare_cross_validation_reports_mean_and_std(tmp_path, capsys):
+def test_compare_cross_validation_reports_intervals_across_folds(tmp_path, capsys):
     status = main(
         [
             "compare",
@@ -151,44 +147,15 @@ def test_compare_cross_validation_reports_mean_and_std(tmp_path, capsys):
         ]
     )
     assert status == 0
-    assert "±" in capsys.readouterr().out
     payload = json.loads((tmp_path / "compare.json").read_text())
     assert payload["evaluation"]["cv"] == 2
-    for row in payload["results"]:
-        assert len(row["folds"]) == 2
+    assert payload["evaluation"]["interval"] == "Student t across folds"
+    for row in payload["models"]:
         accuracies = [fold["accuracy"] for fold in row["folds"]]
+        assert len(accuracies) == 2
         assert row["accuracy"] == pytest.approx(np.mean(accuracies))
-        assert row["accuracy_std"] == pytest.approx(np.std(accuracies))
         assert row["n_test"] == 20
     assert (tmp_path / "compare.png").is_file()
-
-
-def test_compare_reads_a_data_set_from_the_data_home(tmp_path, capsys):
-    status = main(
-        [
-            "compare",
-            "--dataset",
-            "ag_news",
-            "--subset",
-            "all",
-            "--data-home",
-            str(FIXTURES / "data_home"),
-            "--models",
-            "tfidf-char",
-            "--test-size",
-            "0.5",
-            "--quiet",
-            "--no-plot",
-            "--output-dir",
-            str(tmp_path),
-        ]
-    )
-    assert status == 0
-    payload = json.loads((tmp_path / "compare.json").read_text())
-    # 6 training + 2 test articles of the fixture, 2 per class.
-    assert payload["corpus"]["name"] == "AG News all"
-    assert payload["corpus"]["n_documents"] == 8
-    assert payload["results"][0]["n_test"] == 4
 
 
 def test_compare_missing_csv_column_is_a_clean_error(tmp_path, capsys):
@@ -237,9 +204,9 @@ def test_compare_missing_data_says_where_to_put_files(tmp_path, capsys, monkeypa
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--max-length", "0"], "--max-length must be at least 1"),
-        (["--test-size", "1.5"], "--test-size must be between 0 and 1"),
-        (["--cv", "1"], "--cv must be at least 2"),
+        (["--max-length", "0"], "--max-length: must be at least 1, got 0"),
+        (["--test-size", "1.5"], "--test-size: must be between 0 and 1"),
+        (["--cv", "1"], "--cv: must be at least 2"),
         (["--dataset", "yelp"], "invalid choice: 'yelp'"),
     ],
 )
@@ -250,69 +217,54 @@ def test_compare_usage_errors(args, message, capsys):
     assert message in capsys.readouterr().err
 
 
-def test_unknown_model_is_rejected(tmp_path, capsys):
+def test_unknown_model_exits_2_before_any_data_is_read(tmp_path, capsys):
+    # The CSV does not exist: reading it would fail with status 1 instead.
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(SystemExit) as excinfo:
+        main(["compare", "--csv", str(missing), "--models", "tfidf-word,bogus"])
+    assert excinfo.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown model(s) ['bogus']" in err and "char-cnn, tfidf-word" in err
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["--version"])
+    assert excinfo.value.code == 0
     assert (
-        main(
-            [
-                "compare",
-                "--csv",
-                str(TINY_CSV),
-                "--models",
-                "svm",
-                "--output-dir",
-                str(tmp_path),
-            ]
-        )
-        == 1
+        capsys.readouterr().out.strip()
+        == f"sklearn-charcnn {sklearn_charcnn.__version__}"
     )
-    assert "Unknown model(s) ['svm']" in capsys.readouterr().err
 
 
-def test_make_models_builds_the_documented_pipelines():
-    models = make_models(
-        max_length=300,
-        max_epochs=3,
-        batch_size=16,
-        device="cpu",
-        random_state=7,
-        classifier_params={"n_filters": 8},
-    )
-    quantizer, classifier = models["char-cnn"].named_steps.values()
-    assert quantizer.max_length == 300
-    assert (
-        classifier.max_epochs,
-        classifier.batch_size,
-        classifier.n_filters,
-        classifier.random_state,
-    ) == (3, 16, 8, 7)
-    word = models["tfidf-word"][0]
-    assert (word.analyzer, word.ngram_range) == ("word", (1, 2))
+def test_help_shows_the_real_defaults(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    # Each option with its help, whitespace normalised, after the usage line.
+    text = " ".join(capsys.readouterr().out.split("options:", 1)[1].split())
+    lines = {"--" + chunk.split()[0]: "--" + chunk for chunk in text.split(" --")[1:]}
+    assert "(default: None)" not in "\n".join(lines.values())
+    for option, default in [
+        ("--max-length", "256"),
+        ("--max-epochs", "10"),
+        ("--size", "small"),
+        ("--device", "auto"),
+        ("--test-size", "0.2"),
+        ("--random-state", "0"),
+        ("--models", "char-cnn,tfidf-word,tfidf-char"),
+        ("--output-dir", "charcnn_compare"),
+        ("--augment", "0"),
+    ]:
+        assert f"(default: {default}" in lines[option], option
+    assert "(default: the recipe's)" in lines["--batch-size"]
 
 
-@pytest.mark.wordnet
-def test_make_models_with_augment_puts_the_augmenter_first():
-    models = make_models(["char-cnn"], augment=True, random_state=1)
-    assert [name for name, _ in models["char-cnn"].steps] == [
-        "thesaurusaugmenter",
-        "charquantizer",
-        "charcnnclassifier",
-    ]
-
-
-def test_format_table_aligns_columns():
-    table = format_table(
-        [
-            {
-                "model": "a",
-                "accuracy": 0.5,
-                "macro_f1": 0.25,
-                "fit_s": 12.345,
-                "predict_s": 0.5,
-                "device": "cuda",
-            },
-        ]
-    )
-    assert table.splitlines()[2] == "a        0.5000    0.2500   12.3       0.50  cuda"
+def test_augment_option_takes_a_count(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["compare", "--augment", "-1"])
+    assert excinfo.value.code == 2
+    assert "must be at least 0" in capsys.readouterr().err
 
 
 def test_python_dash_m_runs_the_command_line():
@@ -325,17 +277,50 @@ def test_python_dash_m_runs_the_command_line():
     assert "--max-length" in done.stdout and "--data-home" in done.stdout
 
 
+def test_output_off_a_terminal_has_no_carriage_returns(tmp_path):
+    """Piped to a file, the command prints one plain line per epoch."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sklearn_charcnn",
+            "compare",
+            "--csv",
+            str(TINY_CSV),
+            "--models",
+            "char-cnn",
+            *TINY_NET,
+            "--no-plot",
+            "--output-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert "\r" not in done.stdout and "\r" not in done.stderr
+    epochs = [line for line in done.stderr.splitlines() if ": epoch " in line]
+    assert [line.split(",")[0] for line in epochs] == [
+        "char-cnn: epoch 1/2",
+        "char-cnn: epoch 2/2",
+    ]
+
+
 def test_models_fitted_with_the_test_curve_unpickle_in_a_fresh_process(tmp_path):
     docs = ["good film", "great plot", "bad film", "awful plot"] * 5
     labels = [1, 1, 0, 0] * 5
     models = make_models(
         ["char-cnn"],
-        max_length=128,
-        max_epochs=1,
-        device="cpu",
-        classifier_params={"n_filters": 4, "fc_width": 8},
+        charcnn={
+            "max_length": 128,
+            "max_epochs": 1,
+            "device": "cpu",
+            "n_filters": 4,
+            "fc_width": 8,
+        },
     )
-    evaluate(models, docs, labels, docs, labels, quiet=True)
+    evaluate(models, docs, labels)
     path = tmp_path / "model.pkl"
     path.write_bytes(pickle.dumps(models["char-cnn"]))
     code = f"import pickle; print(pickle.loads(open({str(path)!r}, 'rb').read())"

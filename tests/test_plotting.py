@@ -12,7 +12,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from sklearn_charcnn.plotting import plot_comparison, plot_learning_curve  # noqa: E402
+from sklearn_charcnn.plotting import (  # noqa: E402
+    plot_comparison,
+    plot_comparison_figure,
+    plot_learning_curve,
+)
 
 HISTORY = [
     {
@@ -147,3 +151,64 @@ def test_missing_matplotlib_gives_an_install_hint(monkeypatch):
         plot_comparison({"a": 1.0})
     with pytest.raises(ImportError, match="needs matplotlib"):
         plot_learning_curve(HISTORY)
+
+
+def error_bar_extent(ax):
+    """Left and right x-ends of each horizontal error bar drawn on ``ax``."""
+    [bars] = [c for c in ax.collections if len(c.get_segments())]
+    return [end for seg in bars.get_segments() for end in (seg[0][0], seg[1][0])]
+
+
+def test_comparison_draws_the_confidence_interval_and_p_value(ax):
+    results = [
+        {"model": "char-cnn", "accuracy": 0.75, "accuracy_ci": [0.70, 0.78]},
+        {
+            "model": "tfidf-word",
+            "accuracy": 0.9,
+            "accuracy_ci": [0.88, 0.93],
+            "p_value": 0.0004,
+        },
+    ]
+    plot_comparison(results, ax=ax)
+    assert error_bar_extent(ax) == pytest.approx([0.70, 0.78, 0.88, 0.93])
+    assert [t.get_text() for t in ax.texts] == [
+        "0.750",
+        "0.900 (McNemar p < 0.001)",
+    ]
+
+
+def test_comparison_figure_of_a_record_shows_intervals_and_epochs():
+    from sklearn_charcnn.compare import Comparison, ModelResult, PairedTest
+
+    history = [{k: v for k, v in row.items() if k != "batches"} for row in HISTORY]
+    record = Comparison(
+        corpus={"name": "toy", "n_documents": 100, "classes": ["a", "b"]},
+        models=[
+            ModelResult(
+                "char-cnn",
+                0.66,
+                (0.6, 0.7),
+                0.65,
+                9.0,
+                0.1,
+                "cpu",
+                80,
+                20,
+                folds=[{"history": history}],
+            ),
+            ModelResult("tfidf-word", 0.8, (0.75, 0.85), 0.8, 1.0, 0.1, "cpu", 80, 20),
+        ],
+        paired_tests=[
+            PairedTest("char-cnn", "tfidf-word", 20, 1, 4, 0.375, "exact binomial")
+        ],
+    )
+    figure = plot_comparison_figure(record, figure=Figure())
+    left, right = figure.axes
+    assert lines_by_label(left)["test accuracy"].get_ydata().tolist() == [
+        0.28,
+        0.50,
+        0.66,
+    ]
+    assert list(lines_by_label(left)["tfidf-word"].get_ydata()) == [0.8, 0.8]
+    assert error_bar_extent(right) == pytest.approx([0.6, 0.7, 0.75, 0.85])
+    assert right.texts[1].get_text() == "0.800 (McNemar p 0.375)"

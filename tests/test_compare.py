@@ -1,0 +1,302 @@
+"""Tests of the experiment engine, without the command line."""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_charcnn._stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
+from sklearn_charcnn.compare import (
+    BASELINE_C_GRID,
+    CHARCNN_DEFAULTS,
+    Comparison,
+    charcnn_params,
+    evaluate,
+    load_corpus,
+    make_models,
+    run_comparison,
+)
+
+TINY_CSV = Path(__file__).parent / "fixtures" / "tiny_news.csv"
+TINY_CHARCNN = {
+    "max_length": 128,
+    "max_epochs": 1,
+    "n_filters": 4,
+    "fc_width": 8,
+    "device": "cpu",
+}
+
+
+def read_tiny_csv():
+    with open(TINY_CSV, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], np.array([r["label"] for r in rows])
+
+
+# ------------------------------------------------------------ statistics
+
+
+def test_mcnemar_exact_binomial_matches_the_hand_computed_p_value():
+    # 6 discordant documents, 1 against 5: P[X <= 1] = (1 + 6) / 2**6.
+    assert mcnemar(1, 5).p_value == pytest.approx(2 * 7 / 64)
+    assert mcnemar(5, 1).p_value == pytest.approx(2 * 7 / 64)
+    assert mcnemar(0, 3).p_value == pytest.approx(2 / 8)
+    assert mcnemar(1, 5).method == "exact binomial"
+    # 24 discordant, all on one side: still exact, 2 / 2**24.
+    assert mcnemar(0, 24).p_value == pytest.approx(2 / 2**24)
+    assert mcnemar(12, 12).p_value == 1.0
+    assert mcnemar(0, 0).p_value == 1.0
+
+
+def test_mcnemar_uses_the_corrected_chi_square_for_many_discordant_documents():
+    # (|10 - 30| - 1)^2 / 40 = 9.025; a chi-square(1) tail is erfc(sqrt(x / 2)).
+    result = mcnemar(10, 30)
+    assert result.method == "chi-square, continuity-corrected"
+    assert result.p_value == pytest.approx(math.erfc(math.sqrt(9.025 / 2)))
+    assert mcnemar(0, 25).method == "chi-square, continuity-corrected"
+
+
+def test_mcnemar_rejects_negative_counts():
+    with pytest.raises(ValueError, match="non-negative"):
+        mcnemar(-1, 3)
+
+
+def test_bootstrap_interval_matches_the_normal_approximation():
+    # 1,176 of 1,520 right: p = 0.7737, sd = sqrt(p (1 - p) / n) = 0.01073.
+    low, high = bootstrap_accuracy_ci(1176, 1520)
+    p = 1176 / 1520
+    sd = math.sqrt(p * (1 - p) / 1520)
+    assert low == pytest.approx(p - 1.96 * sd, abs=0.002)
+    assert high == pytest.approx(p + 1.96 * sd, abs=0.002)
+    assert bootstrap_accuracy_ci(1176, 1520) == (low, high)  # seeded
+
+
+def test_bootstrap_interval_equals_resampling_the_documents():
+    correct = np.zeros(400, dtype=bool)
+    correct[:300] = True
+    rng = np.random.default_rng(42)
+    resampled = correct[rng.integers(0, 400, size=(4000, 400))].mean(axis=1)
+    expected = np.quantile(resampled, [0.025, 0.975])
+    assert bootstrap_accuracy_ci(300, 400) == pytest.approx(expected, abs=0.005)
+
+
+def test_bootstrap_interval_of_a_perfect_score_is_a_point():
+    assert bootstrap_accuracy_ci(20, 20) == (1.0, 1.0)
+    assert bootstrap_accuracy_ci(0, 20) == (0.0, 0.0)
+
+
+def test_fold_interval_is_the_student_t_interval_of_the_mean():
+    # mean 0.82, sd 0.02, t(0.975, 2) = 4.302653: 0.82 -/+ 0.049683.
+    low, high = fold_mean_ci([0.80, 0.82, 0.84])
+    assert (low, high) == pytest.approx((0.770317, 0.869683), abs=1e-6)
+    assert fold_mean_ci([0.9, 1.0]) == pytest.approx((0.3147, 1.0), abs=1e-4)
+
+
+# ---------------------------------------------------------------- models
+
+
+def test_charcnn_settings_take_one_route():
+    assert charcnn_params() == CHARCNN_DEFAULTS
+    models = make_models(
+        ["char-cnn"],
+        charcnn={"max_length": 300, "max_epochs": 3, "batch_size": 16, "n_filters": 8},
+        random_state=7,
+    )
+    quantizer, classifier = models["char-cnn"].named_steps.values()
+    assert quantizer.max_length == 300
+    assert (
+        classifier.max_epochs,
+        classifier.batch_size,
+        classifier.n_filters,
+        classifier.random_state,
+    ) == (3, 16, 8, 7)
+
+
+def test_unknown_charcnn_setting_names_the_known_ones():
+    with pytest.raises(
+        ValueError, match=r"Unknown char-CNN setting\(s\) \['n_layers'\]"
+    ):
+        charcnn_params({"n_layers": 3})
+
+
+def test_unknown_model_is_rejected():
+    with pytest.raises(ValueError, match=r"Unknown model\(s\) \['svm'\]"):
+        make_models(["svm"])
+
+
+def test_baselines_are_the_tuned_tfidf_models():
+    models = make_models(["tfidf-word", "tfidf-char"])
+    for name, analyzer, ngrams in [
+        ("tfidf-word", "word", (1, 2)),
+        ("tfidf-char", "char_wb", (1, 5)),
+    ]:
+        vectorizer, search = models[name].named_steps.values()
+        assert isinstance(vectorizer, TfidfVectorizer)
+        assert (vectorizer.analyzer, vectorizer.ngram_range) == (analyzer, ngrams)
+        assert vectorizer.sublinear_tf and vectorizer.min_df == 2
+        assert isinstance(search, GridSearchCV)
+        assert search.param_grid == {"C": list(BASELINE_C_GRID)}
+
+
+@pytest.mark.wordnet
+def test_augment_puts_a_thesaurus_augmenter_with_n_copies_first():
+    models = make_models(["char-cnn"], augment=2, random_state=1)
+    steps = models["char-cnn"].steps
+    assert [name for name, _ in steps] == [
+        "thesaurusaugmenter",
+        "charquantizer",
+        "charcnnclassifier",
+    ]
+    assert (steps[0][1].n_copies, steps[0][1].random_state) == (2, 1)
+
+
+# ------------------------------------------------------------ evaluation
+
+
+@pytest.fixture(scope="module")
+def tiny_comparison():
+    X, y = read_tiny_csv()
+    return run_comparison(X, y, charcnn=TINY_CHARCNN, corpus_name="tiny")
+
+
+def test_hold_out_comparison_scores_every_model_on_the_same_documents(
+    tiny_comparison,
+):
+    record = tiny_comparison
+    assert [m.name for m in record.models] == ["char-cnn", "tfidf-word", "tfidf-char"]
+    assert record.corpus == {
+        "name": "tiny",
+        "n_documents": 40,
+        "classes": ["scitech", "sports"],
+    }
+    assert record.evaluation["test_size"] == 0.2 and record.evaluation["cv"] is None
+    assert record.settings["charcnn"] == TINY_CHARCNN
+    for model in record.models:
+        assert (model.n_train, model.n_test) == (32, 8)
+        # 8 test documents: every accuracy is a multiple of 1/8.
+        assert model.accuracy * 8 == pytest.approx(round(model.accuracy * 8))
+        low, high = model.accuracy_ci
+        assert low <= model.accuracy <= high
+    assert record["tfidf-word"].params["C"] in BASELINE_C_GRID
+    history = record["char-cnn"].history
+    assert [epoch["epoch"] for epoch in history] == [1]
+    assert history[-1]["test_acc"] == record["char-cnn"].accuracy
+
+
+def test_paired_tests_count_the_discordant_documents(tiny_comparison):
+    record = tiny_comparison
+    assert [(t.model, t.reference) for t in record.paired_tests] == [
+        ("char-cnn", "tfidf-word"),
+        ("char-cnn", "tfidf-char"),
+    ]
+    for test in record.paired_tests:
+        assert test.n_documents == 8
+        assert test.accuracy_difference == pytest.approx(
+            record[test.model].accuracy - record[test.reference].accuracy
+        )
+        assert test.p_value == mcnemar(test.only_model, test.only_reference).p_value
+
+
+def test_paired_test_on_constant_predictions_is_hand_checked():
+    # 6 documents of class "a" then 2 of "b": always-"a" is right on 6,
+    # always-"b" on 2, never both.
+    X = [f"doc {i}" for i in range(16)]
+    y = np.array(["a"] * 6 + ["b"] * 2 + ["a"] * 6 + ["b"] * 2)
+    models = {
+        "always-a": DummyClassifier(strategy="constant", constant="a"),
+        "always-b": DummyClassifier(strategy="constant", constant="b"),
+    }
+    record = evaluate(
+        models, X, y, cv=[(np.arange(8, 16), np.arange(8))], reference="always-a"
+    )
+    [test] = record.paired_tests
+    assert (test.only_model, test.only_reference) == (6, 2)
+    assert test.p_value == pytest.approx(2 * (1 + 8 + 28) / 256)  # P[X <= 2], n=8
+    assert record.evaluation["cv"] == "predefined"
+    assert record["always-a"].accuracy == 0.75
+
+
+def test_cross_validation_gives_an_interval_across_folds():
+    X, y = read_tiny_csv()
+    record = evaluate(make_models(["tfidf-word"]), X, y, cv=2)
+    [model] = record.models
+    accuracies = [fold["accuracy"] for fold in model.folds]
+    assert len(accuracies) == 2
+    assert model.accuracy == pytest.approx(np.mean(accuracies))
+    assert model.accuracy_ci == fold_mean_ci(accuracies)
+    assert record.evaluation["cv"] == 2 and record.paired_tests == []
+
+
+def test_fitted_char_cnn_keeps_neither_the_test_set_nor_extra_callbacks():
+    X, y = read_tiny_csv()
+    models = make_models(["char-cnn"], charcnn=TINY_CHARCNN)
+    evaluate(models, X, y, epoch_lines=True)
+    classifier = models["char-cnn"][-1]
+    assert classifier.callbacks is None
+    callbacks = dict(classifier.net_.callbacks_)
+    assert callbacks["test_score"].codes is None
+
+
+def test_epoch_lines_go_to_stderr_without_carriage_returns(capsys):
+    X, y = read_tiny_csv()
+    models = make_models(["char-cnn"], charcnn={**TINY_CHARCNN, "max_epochs": 2})
+    evaluate(models, X, y, epoch_lines=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = [line for line in err.splitlines() if "epoch" in line]
+    assert [line.split(",")[0] for line in lines] == [
+        "char-cnn: epoch 1/2",
+        "char-cnn: epoch 2/2",
+    ]
+
+
+# ---------------------------------------------------------------- record
+
+
+def test_record_round_trips_through_json(tiny_comparison, tmp_path):
+    path = tmp_path / "compare.json"
+    text = tiny_comparison.to_json(path)
+    again = Comparison.from_json(path)
+    assert again == tiny_comparison
+    assert Comparison.from_json(text) == tiny_comparison
+    assert again.summary_lines() == tiny_comparison.summary_lines()
+    data = tiny_comparison.to_dict()
+    assert data["schema"] == "sklearn-charcnn/comparison/1"
+    assert data["table"] == tiny_comparison.table()
+    assert data["summary"][0] == "tiny: 32 training / 8 test documents (one split)"
+
+
+def test_record_of_another_schema_is_refused():
+    with pytest.raises(ValueError, match="Not a comparison record"):
+        Comparison.from_dict({"benchmark": "quantizer_speed"})
+
+
+def test_table_shows_interval_and_mcnemar_column(tiny_comparison):
+    header, rule, *rows = tiny_comparison.table().splitlines()
+    assert header.startswith("model       accuracy  95% CI ")
+    assert header.endswith("McNemar p vs char-cnn")
+    assert rows[0].rstrip().endswith("cpu")  # no test of char-cnn against itself
+    p_value = tiny_comparison.paired_tests[0].p_value
+    assert rows[1].endswith(f"{p_value:.3f}" if p_value >= 0.001 else "< 0.001")
+
+
+def test_load_corpus_reads_the_embedded_split_and_csv_files():
+    corpus = load_corpus()
+    assert (len(corpus.data), corpus.name) == (7600, "AG News test split (embedded)")
+    tiny = load_corpus(csv=TINY_CSV)
+    assert (len(tiny.data), tiny.name) == (40, "tiny_news.csv")
+    with pytest.raises(ValueError, match=r"no column\(s\) \['body'\]"):
+        load_corpus(csv=TINY_CSV, text_column="body")
+
+
+def test_load_corpus_reads_a_data_set_from_the_data_home():
+    corpus = load_corpus(
+        "ag_news", subset="all", data_home=TINY_CSV.parent / "data_home"
+    )
+    # 6 training + 2 test articles of the fixture.
+    assert (len(corpus.data), corpus.name) == (8, "AG News all")

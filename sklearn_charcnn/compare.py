@@ -767,8 +767,10 @@ def evaluate(
     >>> labels = [1, 1, 0, 0] * 5
     >>> result = evaluate(make_models(["tfidf-word"]), docs, labels, cv=2)
     >>> row = result["tfidf-word"]
-    >>> row.accuracy, row.accuracy_ci, len(row.folds)
-    (1.0, (1.0, 1.0), 2)
+    >>> len(row.folds), row.accuracy_ci[0] <= row.accuracy <= row.accuracy_ci[1]
+    (2, True)
+    >>> result.evaluation["interval"]
+    'Student t across folds'
     """
     X, y = list(X), np.asarray(y)
     splits = _splits(X, y, cv, test_size, random_state)

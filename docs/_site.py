@@ -26,6 +26,49 @@ def _write_if_changed(path, text):
         path.write_text(text, encoding="utf-8")
 
 
+def _normalize_compare(data):
+    """Return a recorded compare run in one shape, whichever schema wrote it.
+
+    Records of ``sklearn_charcnn.compare.Comparison`` (with a ``schema`` key)
+    list ``models`` and carry the printed ``table``; older records list
+    ``results`` rows. Either way the result has ``results`` rows (``model``,
+    ``accuracy``, ``macro_f1``, ``fit_s``, ``predict_s``, ``device``,
+    ``epochs``), ``n_train``, ``n_test``, ``wall_s``, ``machine`` and the
+    ``table`` text (None when the record has none).
+    """
+    if "schema" in data:
+        rows = [
+            {
+                "model": row["name"],
+                "accuracy": row["accuracy"],
+                "macro_f1": row["macro_f1"],
+                "fit_s": row["fit_s"],
+                "predict_s": row["predict_s"],
+                "device": row["device"],
+                "n_train": row["n_train"],
+                "n_test": row["n_test"],
+                "epochs": (row.get("params") or {}).get("epochs_run"),
+            }
+            for row in data["models"]
+        ]
+        table = data.get("table")
+    else:
+        rows = [
+            {**row, "epochs": (row.get("net") or {}).get("epochs_run")}
+            for row in data["results"]
+        ]
+        table = None
+    first = rows[0]
+    return {
+        "results": rows,
+        "n_train": data.get("n_train", first.get("n_train")),
+        "n_test": data.get("n_test", first.get("n_test")),
+        "wall_s": data["wall_s"],
+        "machine": data["machine"],
+        "table": table,
+    }
+
+
 def _compare_substitutions(data, augmentation):
     """Return ``{name: text}`` for the front page, or raise KeyError/TypeError."""
     rows = {row["model"]: row for row in data["results"]}
@@ -47,6 +90,7 @@ def _compare_substitutions(data, augmentation):
         "ag_fit_ratio": f"{cnn['fit_s'] / word['fit_s']:.0f}",
         "ag_wall_min": f"{data['wall_s'] / 60:.0f} minutes",
         "ag_cores": f"{machine['cpu_count']} CPU cores",
+        "ag_gpu": f"GPU: {machine['gpu']}" if machine.get("gpu") else "no GPU",
         "ag_torch": machine["torch"],
     }
     if augmentation is not None:
@@ -67,6 +111,9 @@ def _compare_substitutions(data, augmentation):
 
 def _compare_table(data):
     """The recorded run's table, laid out as the ``compare`` command prints it."""
+    if data.get("table"):
+        lines = data["table"].rstrip("\n").splitlines()
+        return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in lines)
     header = ("model", "accuracy", "macro-F1", "fit s", "predict s", "device")
     rows = [
         (
@@ -116,6 +163,7 @@ def write_getting_started(results_dir, generated_dir):
         "ag_fit_ratio",
         "ag_wall_min",
         "ag_cores",
+        "ag_gpu",
         "ag_torch",
         "ag_copies_acc",
         "ag_copies_rows",
@@ -126,10 +174,11 @@ def write_getting_started(results_dir, generated_dir):
     subs = dict.fromkeys(names, missing)
     table = f"*No compare run is recorded in* ``benchmarks/results/accuracy_ag.json`` {missing}.\n"
     try:
+        data = _normalize_compare(data)
         subs.update(_compare_substitutions(data, augmentation))
         table = _compare_table(data)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        pass
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
+        data = None
     _write_if_changed(generated_dir / "getting_started_table.inc", table)
     subs.update(_faq_substitutions(results_dir, data, missing))
     return "\n".join(f".. |{name}| replace:: {text}" for name, text in subs.items())
@@ -141,10 +190,10 @@ def _faq_substitutions(results_dir, compare, missing):
     try:
         rows = {row["model"]: row for row in compare["results"]}
         cnn = rows["char-cnn"]
-        epochs = cnn["net"]["epochs_run"]
-        subs["ag_epoch_s"] = f"{cnn['fit_s'] / epochs:.0f} s"
+        subs["ag_epoch_s"] = f"{cnn['fit_s'] / cnn['epochs']:.0f} s"
+        subs["ag_epochs"] = str(cnn["epochs"])
     except (KeyError, TypeError, ZeroDivisionError):
-        subs["ag_epoch_s"] = missing
+        subs["ag_epoch_s"] = subs["ag_epochs"] = missing
     no_bn = _load(results_dir / "classifier_ag_no_batch_norm.json")
     try:
         subs["nobn_acc"] = f"{no_bn['accuracy']:.1%}"

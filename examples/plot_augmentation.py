@@ -157,4 +157,5 @@ print(
 
 # %%
 # To measure the effect on your own data with the full-size model, run
-# ``python -m sklearn_charcnn compare --augment``.
+# ``python -m sklearn_charcnn compare --augment 2`` (two augmented copies of
+# each training document).

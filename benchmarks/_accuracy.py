@@ -1,70 +1,73 @@
-"""What the two accuracy benchmarks share: command-line options, the run
-through ``sklearn_charcnn.cli`` (the very code of the ``compare`` command),
-and the printed summary with the char-CNN / TF-IDF accuracy ratio."""
+"""What the accuracy benchmarks share: their options and the run.
+
+Each accuracy benchmark is a configuration of
+:func:`sklearn_charcnn.compare.run_comparison` (the code of the ``compare``
+command): a corpus from the package's loaders, the models, the char-CNN's
+settings. It writes the :class:`~sklearn_charcnn.compare.Comparison` record
+to ``results/<name>.json``.
+"""
 
 from __future__ import annotations
 
 import argparse
-import shlex
-import sys
-import time
-from pathlib import Path
+import json
 
-from sklearn_charcnn.cli import MODEL_NAMES, evaluate, format_table, make_models
+from _common import command_line, write_result
+
+from sklearn_charcnn.compare import MODEL_NAMES, run_comparison
 
 
-def add_model_options(
-    parser: argparse.ArgumentParser, *, max_length, max_epochs, batch_size
-) -> None:
-    parser.add_argument("--max-length", type=int, default=max_length)
-    parser.add_argument("--max-epochs", type=int, default=max_epochs)
-    parser.add_argument("--batch-size", type=int, default=batch_size)
-    parser.add_argument("--size", choices=("small", "large"), default="small")
-    parser.add_argument("--device", default="auto")
+def _setting(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+def parser(description: str, *, output: str) -> argparse.ArgumentParser:
+    """Options every accuracy benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
-        "--augment",
-        action="store_true",
-        help="ThesaurusAugmenter before the char-CNN (needs WordNet)",
+        "--set",
+        dest="settings",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a char-CNN setting (max_length or a CharCNNClassifier parameter; "
+        "VALUE read as JSON), e.g. --set max_epochs=20 --set batch_norm=false",
     )
-    parser.add_argument("--random-state", type=int, default=0)
-    parser.add_argument("--models", default=",".join(MODEL_NAMES))
-    parser.add_argument("--quiet", action="store_true")
-
-
-def run(args, X_train, y_train, X_test, y_test) -> tuple[list[dict], dict]:
-    """Fit and score the models; return the result rows and the summary."""
-    names = [name.strip() for name in args.models.split(",") if name.strip()]
-    models = make_models(
-        names,
-        max_length=args.max_length,
-        max_epochs=args.max_epochs,
-        batch_size=args.batch_size,
-        size=args.size,
-        augment=args.augment,
-        device=args.device,
-        random_state=args.random_state,
-        verbose=0 if args.quiet else 1,
+    parser.add_argument(
+        "--models",
+        default=",".join(MODEL_NAMES),
+        help="comma-separated models (default: %(default)s)",
     )
-    started = time.perf_counter()
-    results = evaluate(models, X_train, y_train, X_test, y_test, quiet=args.quiet)
-    wall_s = time.perf_counter() - started
-    print(format_table(results))
-    accuracy = {row["model"]: row["accuracy"] for row in results}
-    summary = {"wall_s": wall_s}
-    if "char-cnn" in accuracy:
-        for baseline in ("tfidf-word", "tfidf-char"):
-            if baseline in accuracy:
-                ratio = accuracy["char-cnn"] / accuracy[baseline]
-                summary[f"char_cnn_over_{baseline.replace('-', '_')}"] = ratio
-                print(f"char-CNN accuracy / {baseline} accuracy = {ratio:.3f}")
-    return results, summary
-
-
-def command_line(argv) -> str:
-    script = (
-        f"benchmarks/{Path(sys.argv[0]).name}"
-        if argv is None
-        else "benchmarks/<script>.py"
+    parser.add_argument(
+        "--output", default=output, help="result name (default: %(default)s)"
     )
-    args = sys.argv[1:] if argv is None else list(argv)
-    return shlex.join(["python", script, *args])
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    return parser
+
+
+def run(args, argv, X, y, *, question, corpus_name, charcnn=None, **options):
+    """Run the comparison the options and the configuration describe; write it."""
+    record = run_comparison(
+        X,
+        y,
+        models=[name.strip() for name in args.models.split(",") if name.strip()],
+        charcnn={**(charcnn or {}), **dict(args.settings)},
+        progress="none" if args.quiet else "lines",
+        corpus_name=corpus_name,
+        name=args.output,
+        question=question,
+        command=command_line(argv),
+        **options,
+    )
+    print(record.table())
+    print("\n".join(record.summary_lines()))
+    path = write_result(args.output, record)
+    print(f"wrote {path}")
+    return record

@@ -1,10 +1,32 @@
-"""Helpers shared by the benchmark scripts: data location, machine facts, JSON output."""
+"""Helpers shared by the benchmark scripts: data location, timing, JSON output.
+
+Every result file in ``results/`` has one envelope, whatever it measures:
+
+``schema``
+    ``"sklearn-charcnn/comparison/1"`` for an accuracy comparison (the
+    :class:`sklearn_charcnn.compare.Comparison` record, as ``compare.json``),
+    ``"sklearn-charcnn/benchmark/1"`` for any other measurement;
+``benchmark``
+    the result's name (its file name without ``.json``);
+``question``
+    the one question it answers;
+``command``
+    the command that produced it;
+``summary``
+    its findings as a list of sentences, written by the benchmark itself;
+``machine``
+    where it ran (:func:`sklearn_charcnn.compare.machine_info`).
+
+The rest is the benchmark's own detail. ``render_results.py`` and the
+documentation print only the envelope (and, for comparisons, the model rows).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-import platform
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -15,21 +37,21 @@ SHARED_DATA = Path(
         "SKLEARN_CHARCNN_SHARED_DATA", BENCH_DIR.parent.parent / "shared" / "data"
     )
 )
+BENCHMARK_SCHEMA = "sklearn-charcnn/benchmark/1"
+ENVELOPE = ("schema", "benchmark", "question", "command", "summary", "machine")
 
 
 def machine_info() -> dict:
     """Describe the machine a result was measured on."""
-    import numpy
-    import sklearn
+    from sklearn_charcnn.compare import machine_info
 
-    from sklearn_charcnn.cli import _machine
+    return machine_info()
 
-    return {
-        **_machine(),
-        "processor": platform.processor() or platform.machine(),
-        "numpy": numpy.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
+
+def command_line(argv=None) -> str:
+    """The command that runs this script with ``argv`` (``sys.argv`` if None)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    return shlex.join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *args])
 
 
 def best_of(func, repeat: int = 3) -> float:
@@ -42,10 +64,33 @@ def best_of(func, repeat: int = 3) -> float:
     return min(times)
 
 
-def write_result(name: str, payload: dict) -> Path:
-    """Write ``payload`` with the machine facts to ``results/<name>.json``."""
+def envelope(name: str, payload: dict) -> dict:
+    """Put ``payload`` in the results' envelope (keys first, in order)."""
+    summary = payload.get("summary") or []
+    if isinstance(summary, str):
+        summary = [summary]
+    elif isinstance(summary, dict):
+        summary = [f"{key} = {value:g}" for key, value in summary.items()]
+    head = {
+        "schema": payload.get("schema", BENCHMARK_SCHEMA),
+        "benchmark": name,
+        "question": payload.get("question", ""),
+        "command": payload.get("command"),
+        "summary": list(summary),
+        "machine": payload.get("machine") or machine_info(),
+    }
+    return {**head, **{k: v for k, v in payload.items() if k not in ENVELOPE}}
+
+
+def write_result(name: str, payload) -> Path:
+    """Write a result to ``results/<name>.json`` in the common envelope.
+
+    ``payload`` is a dict (``question``, ``command`` and ``summary`` should
+    be in it; the machine is added) or a ``Comparison`` record.
+    """
+    if hasattr(payload, "to_dict"):
+        payload = payload.to_dict()
     RESULTS_DIR.mkdir(exist_ok=True)
-    payload = {"benchmark": name, "machine": machine_info(), **payload}
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps(payload, indent=2) + "\n")
+    path.write_text(json.dumps(envelope(name, payload), indent=2) + "\n")
     return path

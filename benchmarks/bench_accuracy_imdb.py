@@ -1,39 +1,29 @@
 """Does a char-CNN beat TF-IDF + logistic regression on IMDB (meant for a GPU)?
 
-Data: the Large Movie Review Dataset's own split, 25,000 reviews to train on
-and 25,000 to test on (``fetch_imdb``; the data home defaults to
-``../shared/data`` when that folder exists). The models are those of
-``sklearn-charcnn compare`` (``sklearn_charcnn.cli.make_models``), here with
-the paper's ``max_length=1014``:
+The Large Movie Review Dataset's own split, 25,000 reviews to train on and
+25,000 to test on (``fetch_imdb``; the data home defaults to
+``../shared/data`` when that folder exists), given to the engine as one
+predefined split; the char-CNN with the paper's ``max_length=1014`` and
+minibatches of 128. On a CPU the full run takes hours; ``--n-train`` /
+``--n-test`` take stratified subsamples for a smoke run, written to
+``accuracy_imdb_n<n_train>.json`` so it never replaces a full result.
 
-- ``char-cnn``: ``CharQuantizer(max_length=1014)`` + ``CharCNNClassifier``
-  (small; 10% of the training reviews held out for validation);
-- ``tfidf-word``: TF-IDF of word 1-2-grams + ``LogisticRegression``;
-- ``tfidf-char``: TF-IDF of character 1-5-grams (``char_wb``) +
-  ``LogisticRegression``.
-
-The target is a char-CNN at or above the word TF-IDF baseline measured in
-the same run. On a CPU the full run takes hours; ``--n-train``/``--n-test``
-take stratified subsamples for a smoke run, which is written to
-``accuracy_imdb_n<n_train>.json`` so it never replaces a full result. No
-nltk data is needed unless ``--augment`` is given.
-
-Run: ``python benchmarks/bench_accuracy_imdb.py [--device cuda] [--max-epochs N]``
-     ``python benchmarks/bench_accuracy_imdb.py --n-train 500 --n-test 500 --max-epochs 1``
+Run: ``python benchmarks/bench_accuracy_imdb.py [--set device=cuda]``
+     ``python benchmarks/bench_accuracy_imdb.py --n-train 500 --n-test 500 --set max_epochs=1``
 """
 
 from __future__ import annotations
 
-import argparse
-
-from _accuracy import add_model_options, command_line, run
-from _common import SHARED_DATA, write_result
+import numpy as np
+from _accuracy import parser, run
+from _common import SHARED_DATA
 from sklearn.model_selection import train_test_split
 
-from sklearn_charcnn.datasets import fetch_imdb
+from sklearn_charcnn.compare import load_corpus
 
 
-def subsample(X, y, n, seed):
+def subsample(corpus, n, seed):
+    X, y = corpus.data, corpus.target
     if n is None or n >= len(X):
         return X, y
     X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
@@ -41,38 +31,30 @@ def subsample(X, y, n, seed):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_model_options(parser, max_length=1014, max_epochs=10, batch_size=128)
-    parser.add_argument(
+    options = parser(__doc__.splitlines()[0], output="accuracy_imdb")
+    options.add_argument(
         "--data-home", default=str(SHARED_DATA) if SHARED_DATA.is_dir() else None
     )
-    parser.add_argument("--n-train", type=int, default=None)
-    parser.add_argument("--n-test", type=int, default=None)
-    args = parser.parse_args(argv)
-    train = fetch_imdb("train", data_home=args.data_home)
-    test = fetch_imdb("test", data_home=args.data_home)
-    X_train, y_train = subsample(train.data, train.target, args.n_train, 0)
-    X_test, y_test = subsample(test.data, test.target, args.n_test, 1)
-    results, summary = run(args, X_train, y_train, X_test, y_test)
-    name = "accuracy_imdb"
+    options.add_argument("--n-train", type=int, default=None)
+    options.add_argument("--n-test", type=int, default=None)
+    args = options.parse_args(argv)
+    train = load_corpus("imdb", subset="train", data_home=args.data_home)
+    test = load_corpus("imdb", subset="test", data_home=args.data_home)
+    X_train, y_train = subsample(train, args.n_train, 0)
+    X_test, y_test = subsample(test, args.n_test, 1)
     if len(X_train) < len(train.data) or len(X_test) < len(test.data):
-        name += f"_n{len(X_train)}"
-    path = write_result(
-        name,
-        {
-            "question": "char-CNN vs TF-IDF + LogisticRegression on IMDB",
-            "command": command_line(argv),
-            "data": "IMDB (Maas et al. 2011), official train/test split",
-            "n_train": len(X_train),
-            "n_test": len(X_test),
-            "settings": {
-                k: v for k, v in vars(args).items() if k not in ("quiet", "data_home")
-            },
-            **summary,
-            "results": results,
-        },
+        args.output += f"_n{len(X_train)}"
+    n_train = len(X_train)
+    run(
+        args,
+        argv,
+        list(X_train) + list(X_test),
+        np.concatenate([y_train, y_test]),
+        question="char-CNN vs TF-IDF + logistic regression on IMDB",
+        corpus_name="IMDB (Maas et al. 2011), official train/test split",
+        charcnn={"max_length": 1014, "batch_size": 128},
+        cv=[(np.arange(n_train), np.arange(n_train, n_train + len(X_test)))],
     )
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

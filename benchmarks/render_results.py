@@ -1,13 +1,20 @@
-"""Turn benchmarks/results/*.json into the README's results table and a plot.
+"""Render benchmarks/results/*.json: the README block, the docs page, a plot.
 
-Prints a markdown block: one table of the accuracy benchmarks (every JSON
-with a ``results`` list of per-model rows, as written by
-``bench_accuracy_*.py``), one line for each other benchmark (its ``summary``
-entry if it has one, else its speed-ups and ratios), and the command that
-produced each result. Writes ``benchmarks/results/accuracy.png`` (test
-accuracy per model and data set). With ``--readme README.md`` the block
-also replaces what stands between the markers ``<!-- results:start -->``
-and ``<!-- results:end -->`` in that file.
+Every result file has the same envelope (see ``_common.py``): ``benchmark``,
+``question``, ``command``, ``summary`` (sentences written by the benchmark),
+``machine``; comparison records also hold one row per model. The renderer
+prints only that: a table of every model row (accuracy with its 95%
+interval), then each result's question, summary and command. Nothing here
+knows one benchmark from another.
+
+- ``render(payloads, "markdown")``: the README block; ``--readme
+  README.md`` replaces what stands between ``<!-- results:start -->`` and
+  ``<!-- results:end -->`` in that file;
+- ``render(payloads, "rst")``: the documentation's results page (built by
+  ``docs/conf.py`` with this module);
+- ``snippet(payloads, names)``: the paragraph of the named results that a
+  user-guide page includes;
+- ``results/accuracy.png``: every model row's accuracy and interval.
 
 Run: ``python benchmarks/render_results.py [--readme README.md] [--no-plot]``
 """
@@ -16,15 +23,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
-from _common import RESULTS_DIR
-
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
-def load_results(folder: Path) -> list[dict]:
+def load_results(folder: Path = RESULTS_DIR) -> list[dict]:
+    """Read every result file of ``folder``, in name order."""
     payloads = []
     for path in sorted(folder.glob("*.json")):
         payload = json.loads(path.read_text(encoding="utf-8"))
@@ -33,129 +39,147 @@ def load_results(folder: Path) -> list[dict]:
     return payloads
 
 
-def is_accuracy(payload: dict) -> bool:
-    rows = payload.get("results")
-    return isinstance(rows, list) and all(
-        isinstance(row, dict) and "model" in row and "accuracy" in row for row in rows
-    )
+def _code(text: str, fmt: str) -> str:
+    return f"``{text}``" if fmt == "rst" else f"`{text}`"
 
 
-def device_of(payload: dict, row: dict) -> str:
-    device = row.get("device", "?")
-    gpu = payload.get("machine", {}).get("gpu")
-    if device.startswith("cuda") and gpu:
-        return f"{device} ({gpu})"
-    cpus = payload.get("machine", {}).get("cpu_count")
-    return f"{device} ({cpus} cores)" if device == "cpu" and cpus else device
+def _machine(payload: dict) -> str:
+    machine = payload.get("machine", {})
+    parts = [machine.get("gpu") or f"{machine.get('cpu_count', '?')} CPU cores"]
+    if machine.get("torch"):
+        parts.append(f"torch {machine['torch']}")
+    return ", ".join(parts)
 
 
-def accuracy_table(payloads: list[dict]) -> list[str]:
-    lines = [
-        "| benchmark | data (train / test) | model | accuracy | macro-F1 | fit s "
-        "| predict s | device |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ]
+def model_rows(payloads: list[dict]) -> list[list[str]]:
+    """One row per model of every result that has model rows."""
+    rows = []
     for payload in payloads:
-        first = payload["results"][0] if payload["results"] else {}
-        n_train = payload.get("n_train", first.get("n_train", "?"))
-        n_test = payload.get("n_test", first.get("n_test", "?"))
-        sizes = f"{n_train:,} / {n_test:,}"
-        for row in payload["results"]:
-            lines.append(
-                f"| {payload['benchmark']} | {sizes} | {row['model']} "
-                f"| {row['accuracy']:.4f} | {row.get('macro_f1', float('nan')):.4f} "
-                f"| {row.get('fit_s', float('nan')):.1f} "
-                f"| {row.get('predict_s', float('nan')):.2f} "
-                f"| {device_of(payload, row)} |"
+        for model in payload.get("models", []):
+            low, high = model["accuracy_ci"]
+
+            def number(key, spec, model=model):
+                value = model.get(key)
+                return "n/a" if value is None else format(value, spec)
+
+            rows.append(
+                [
+                    payload["benchmark"],
+                    f"{model['n_train']:,} / {model['n_test']:,}",
+                    model["name"],
+                    f"{model['accuracy']:.4f}",
+                    f"{low:.3f} - {high:.3f}",
+                    number("macro_f1", ".4f"),
+                    number("fit_s", ".1f"),
+                    f"{model['device']} ({_machine(payload)})",
+                ]
             )
+    return rows
+
+
+HEADER = [
+    "result",
+    "train / test",
+    "model",
+    "accuracy",
+    "95% CI",
+    "macro-F1",
+    "fit s",
+    "device",
+]
+
+
+def _table(rows: list[list[str]], fmt: str) -> list[str]:
+    if fmt == "rst":
+        lines = [".. list-table::", "   :header-rows: 1", ""]
+        for cells in [HEADER, *rows]:
+            lines.append(f"   * - {cells[0]}")
+            lines += [f"     - {cell}" for cell in cells[1:]]
+        return lines
+    lines = ["| " + " | ".join(HEADER) + " |"]
+    lines.append("| --- | --- | --- | ---: | --- | ---: | ---: | --- |")
+    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
     return lines
 
 
-def _ratios(node, path=()):
-    """Yield (path, value) of numbers whose key names a speed-up or a ratio."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _ratios(value, (*path, str(key)))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _ratios(value, (*path, str(i)))
-    elif (
-        isinstance(node, (int, float))
-        and path
-        and re.search(r"speedup|ratio|_over_", path[-1])
-    ):
-        yield ".".join(path), node
+def _result_lines(payload: dict, fmt: str) -> list[str]:
+    name = payload["benchmark"]
+    title = f"**{name}**"
+    if payload.get("question"):
+        title += f" ({payload['question']})"
+    lines = [f"- {title}:"]
+    indent = "  "
+    lines += [f"{indent}- {line}" for line in payload.get("summary") or []]
+    if not payload.get("summary"):
+        lines.append(f"{indent}- no summary recorded; see {_code(name + '.json', fmt)}")
+    if payload.get("command"):
+        lines.append(f"{indent}- produced by {_code(payload['command'], fmt)}")
+    return lines
 
 
-def other_line(payload: dict) -> str:
-    summary = payload.get("summary")
-    if isinstance(summary, list):
-        summary = "; ".join(map(str, summary))
-    elif isinstance(summary, dict):
-        summary = ", ".join(f"{key} = {value:g}" for key, value in summary.items())
-    if not summary:
-        found = list(_ratios({k: v for k, v in payload.items() if k != "machine"}))
-        summary = ", ".join(f"{key} = {value:g}" for key, value in found[:6])
-    data = payload.get("data")
-    data = f" ({data})" if isinstance(data, str) else ""
-    return f"- **{payload['benchmark']}**{data}: {summary or 'see the JSON file'}"
-
-
-def render(payloads: list[dict]) -> str:
-    accuracy = [p for p in payloads if is_accuracy(p)]
-    others = [p for p in payloads if not is_accuracy(p)]
+def render(payloads: list[dict], fmt: str = "markdown") -> str:
+    """The results as a Markdown block (README) or a reST body (docs)."""
     lines = []
-    if accuracy:
-        lines += ["**Accuracy** (test split; higher is better)", ""]
-        lines += accuracy_table(accuracy)
-        lines.append("")
-        for payload in accuracy:
-            ratios = [
-                f"{key.replace('char_cnn_over_', 'char-CNN / ').replace('_', '-')}: {value:.3f}"
-                for key, value in payload.items()
-                if key.startswith("char_cnn_over_")
-            ]
-            if ratios:
-                lines.append(f"- {payload['benchmark']}: " + ", ".join(ratios))
-        lines.append("")
-    if others:
-        lines += ["**Other benchmarks**", ""]
-        lines += [other_line(p) for p in others]
-        lines.append("")
-    commands = [(p["benchmark"], p["command"]) for p in payloads if p.get("command")]
-    if commands:
-        lines += ["Produced by:", ""]
-        lines += [f"- {name}: `{command}`" for name, command in commands]
-        lines.append("")
+    rows = model_rows(payloads)
+    if rows:
+        lines += [
+            "Accuracy on the test documents, with the 95% confidence interval "
+            "recorded in each result:",
+            "",
+            *_table(rows, fmt),
+            "",
+        ]
+    for payload in payloads:
+        lines += _result_lines(payload, fmt)
+        if fmt == "rst":
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
+def snippet(payloads: list[dict], names: list[str]) -> str:
+    """The summaries of the named results, as one reST paragraph each."""
+    by_name = {payload["benchmark"]: payload for payload in payloads}
+    paragraphs = []
+    for name in names:
+        payload = by_name.get(name)
+        if payload is None or not payload.get("summary"):
+            paragraphs.append(
+                f"No result is recorded in ``benchmarks/results/{name}.json`` yet."
+            )
+            continue
+        sentences = [
+            line if line.endswith(".") else line + "." for line in payload["summary"]
+        ]
+        paragraphs.append(
+            f"``benchmarks/results/{name}.json`` ({_machine(payload)}): "
+            + " ".join(sentences)
+        )
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def plot(payloads: list[dict], path: Path) -> Path | None:
-    accuracy = [p for p in payloads if is_accuracy(p)]
-    if not accuracy:
+    """Draw every model row's accuracy with its interval into ``path``."""
+    rows = [
+        {
+            "model": f"{payload['benchmark']}: {model['name']}",
+            "accuracy": model["accuracy"],
+            "accuracy_ci": model["accuracy_ci"],
+        }
+        for payload in payloads
+        for model in payload.get("models", [])
+    ]
+    if not rows:
         return None
     from matplotlib.figure import Figure
 
-    models = list(dict.fromkeys(r["model"] for p in accuracy for r in p["results"]))
-    fig = Figure(figsize=(1.8 + 2.2 * len(accuracy), 3.6))
-    ax = fig.subplots()
-    width = 0.8 / len(models)
-    for m, model in enumerate(models):
-        xs, ys = [], []
-        for b, payload in enumerate(accuracy):
-            for row in payload["results"]:
-                if row["model"] == model:
-                    xs.append(b - 0.4 + width * (m + 0.5))
-                    ys.append(row["accuracy"])
-        bars = ax.bar(xs, ys, width=width, label=model)
-        ax.bar_label(bars, fmt="%.3f", fontsize=8)
-    ax.set_xticks(range(len(accuracy)), [p["benchmark"] for p in accuracy])
-    ax.set_ylabel("test accuracy")
-    ax.set_ylim(0, 1.18)
-    ax.legend(loc="upper center", ncol=len(models), frameon=False)
-    ax.set_title("char-CNN vs. TF-IDF + logistic regression")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    from sklearn_charcnn.plotting import plot_comparison
+
+    figure = Figure(figsize=(10, 1.2 + 0.42 * len(rows)))
+    ax = figure.subplots()
+    plot_comparison(rows, ax=ax, title="Test accuracy, 95% CI")
+    ax.set_xlim(0, 1.12)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
     return path
 
 
@@ -177,7 +201,7 @@ def main(argv=None):
     payloads = load_results(args.results)
     if not payloads:
         raise SystemExit(f"No result files in {args.results}.")
-    block = render(payloads)
+    block = render(payloads, "markdown")
     print(block)
     if args.plot:
         png = plot(payloads, args.results / "accuracy.png")

@@ -253,155 +253,74 @@ def _write_recipes_table():
 _write_recipes_table()
 
 
-# -- Measured figures, for the user guide (read from benchmarks/results) -------
+# -- Measured figures: the results page and the user guide's snippets --------
 
-# The user guide quotes benchmark results only through these snippets, so a
-# figure is always the one recorded in the JSON file it names, and a missing
-# or reshaped file yields a pointer to the README instead of a stale number.
+# Every figure comes from benchmarks/results/*.json through the renderer that
+# also writes the README's results block (benchmarks/render_results.py): it
+# prints what each result carries (its model rows, question, summary and
+# command) and knows no benchmark by name. results.rst is the whole set; each
+# generated/bench_*.inc is the summary of the results a user-guide page cites.
 
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
-_NOT_RECORDED = "No result is recorded in ``benchmarks/results/{}`` yet; see the "
-_NOT_RECORDED += "benchmark table in the README."
 
-
-def _load_result(name):
-    import json
-
-    try:
-        return json.loads((RESULTS_DIR / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _threads(data):
-    machine = data.get("machine", {})
-    threads = data.get("torch_threads") or machine.get("torch_threads")
-    return f"{threads} thread{'s' if threads != 1 else ''}" if threads else "CPU"
-
-
-def _where(data, device):
-    if device == "cpu":
-        return f"{_threads(data)} of a CPU"
-    return data.get("machine", {}).get("gpu") or device
-
-
-def _classifier_speed(name, data):
-    settings, results = data["settings"], data["results"]
-    est, plain = results["estimator"], results["plain"]
-    device = data.get("device", settings.get("device", "?"))
-    return (
-        f"``benchmarks/results/{name}`` ({_where(data, device)}; "
-        f"{settings['size']} "
-        f"network, ``max_length={settings['max_length']}``, "
-        f"{settings['n_samples']:,} documents, minibatches of "
-        f"{settings['batch_size']}): {est['train_samples_per_s']:,.0f} training "
-        f"samples per second for the estimator against "
-        f"{plain['train_samples_per_s']:,.0f} for the plain loop (ratio "
-        f"{data['fit_ratio_estimator_over_plain']:.2f}), and "
-        f"{est['predict_samples_per_s']:,.0f} against "
-        f"{plain['predict_samples_per_s']:,.0f} samples per second for "
-        f"prediction (ratio {data['predict_ratio_estimator_over_plain']:.2f})."
-    )
-
-
-def _classifier_ag(name, data):
-    settings = data["settings"]
-    return (
-        f"What the default reaches on that split is recorded in "
-        f"``benchmarks/results/{name}``: with "
-        f"``max_length={settings['max_length']}``, "
-        f"{settings['params']['max_epochs']} epochs and every other setting at "
-        f"its default, {data['accuracy']:.1%} test accuracy on the "
-        f"{settings['n_test']:,} held-out documents, against "
-        f"{data['tfidf_lr_accuracy']:.1%} for TF-IDF + LogisticRegression in "
-        f"the same run; training took {data['fit_s']:.0f} s on "
-        f"{_where(data, data['device'])}. The paper found TF-IDF models "
-        "strong on data sets of up to several hundred thousand documents; with "
-        "a few thousand, they are hard to beat."
-    )
-
-
-def _augmenter_speed(name, data):
-    full = data["full"]
-    return (
-        f"The recorded result of ``benchmarks/bench_augmenter.py``, "
-        f"``benchmarks/results/{name}``: augmenting the {full['n_docs']:,} "
-        f"IMDB training reviews ({full['input_mb']:.1f} MB) with WordNet takes "
-        f"{full['cold_cache']['seconds']:.1f} s on one core with an empty "
-        f"synonym cache and {full['warm_cache']['seconds']:.1f} s with a warm "
-        f"one, after {data['wordnet_load_seconds']:.1f} s to load WordNet."
-    )
-
-
-def _quantizer_speed(name, data):
-    run = next(r for r in data["runs"] if r["max_length"] == 1014)
-    results = run["results"]
-    return (
-        f"Its recorded result, ``benchmarks/results/{name}``, on "
-        f"{data['data']}, {run['input_mb']:.2f} MB of text, with "
-        f"``max_length=1014`` on {_threads(data)}: {results['charquantizer']['input_mb_per_s']:,.0f} MB "
-        f"of input text per second, "
-        f"{results['naive_loop']['charquantizer_speedup']:.1f} times the naive "
-        f"loop and {results['keras_style']['charquantizer_speedup']:.1f} times "
-        "the Keras-style approach. The machine is recorded in the same file."
-    )
-
-
-_AUGMENTATION_VARIANTS = {
-    "none": "without augmentation",
-    "pipeline": "with ``ThesaurusAugmenter`` in the pipeline",
-    "copies": "with augmented copies from ``augment_dataset``",
+# Which results each user-guide snippet cites.
+_SNIPPETS = {
+    "bench_quantizer.inc": ["quantizer_speed"],
+    "bench_augmenter.inc": ["augmenter_speed"],
+    "bench_augmentation_ag.inc": [
+        "augmentation_ag_none",
+        "augmentation_ag_pipeline",
+        "augmentation_ag_copies",
+    ],
+    "bench_classifier_ag.inc": ["classifier_ag_defaults", "accuracy_ag_tfidf"],
+    "bench_classifier_speed.inc": sorted(
+        path.stem for path in RESULTS_DIR.glob("classifier_speed_*.json")
+    ),
 }
 
 
-def _augmentation_ag(name, data):
-    settings, variants = data["settings"], data["variants"]
-    if not variants:
-        raise ValueError("no variant recorded")
-    parts = [
-        f"{row['accuracy']:.1%} {_AUGMENTATION_VARIANTS.get(key, key)} "
-        f"({row['n_train_rows']:,} training rows)"
-        for key, row in variants.items()
-    ]
-    return (
-        f"On AG News, ``benchmarks/results/{name}`` records the char-CNN's test "
-        f"accuracy ({data['data']}; ``max_length={settings['max_length']}``, "
-        f"{settings['max_epochs']} epochs, ``p = {settings['p']}``, "
-        f"``q = {settings['q']}``): " + "; ".join(parts) + "."
+def _write_if_changed(path, text):
+    path.parent.mkdir(exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _write_results():
+    """Write results.rst and generated/bench_*.inc from benchmarks/results."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_results", REPO_ROOT / "benchmarks" / "render_results.py"
     )
+    renderer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(renderer)
+    payloads = renderer.load_results(RESULTS_DIR)
+    title = "Measured results"
+    page = [
+        ".. _results:",
+        "",
+        "=" * len(title),
+        title,
+        "=" * len(title),
+        "",
+        ".. This page is generated by docs/conf.py from benchmarks/results;",
+        "   edit the benchmarks or their results, not this file.",
+        "",
+        "Every figure below is read from a result file in ``benchmarks/results/``,",
+        "written by the benchmark named with it, with the machine it ran on.",
+        "``python benchmarks/render_results.py --readme README.md`` renders the",
+        "same results into the README.",
+        "",
+        renderer.render(payloads, "rst"),
+    ]
+    _write_if_changed(DOCS_DIR / "results.rst", "\n".join(page))
+    for target, names in _SNIPPETS.items():
+        _write_if_changed(
+            DOCS_DIR / "generated" / target, renderer.snippet(payloads, names)
+        )
 
 
-def _write_benchmark_snippets():
-    """Write generated/bench_*.inc, one paragraph per benchmark result."""
-    import glob
-
-    snippets = {
-        "bench_quantizer.inc": [("quantizer_speed.json", _quantizer_speed)],
-        "bench_augmenter.inc": [("augmenter_speed.json", _augmenter_speed)],
-        "bench_augmentation_ag.inc": [("augmentation_ag.json", _augmentation_ag)],
-        "bench_classifier_ag.inc": [("classifier_ag_defaults.json", _classifier_ag)],
-        "bench_classifier_speed.inc": [
-            (Path(path).name, _classifier_speed)
-            for path in sorted(glob.glob(str(RESULTS_DIR / "classifier_speed_*.json")))
-        ]
-        or [("classifier_speed_cpu.json", _classifier_speed)],
-    }
-    for target, sources in snippets.items():
-        paragraphs = []
-        for name, render in sources:
-            data = _load_result(name)
-            try:
-                paragraphs.append(render(name, data))
-            except (TypeError, KeyError, StopIteration, ValueError):
-                paragraphs.append(_NOT_RECORDED.format(name))
-        path = DOCS_DIR / "generated" / target
-        path.parent.mkdir(exist_ok=True)
-        text = "\n\n".join(paragraphs) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-
-
-_write_benchmark_snippets()
+_write_results()
 
 
 # -- The front page's figures, from the recorded compare run --------------------

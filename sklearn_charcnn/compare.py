@@ -325,6 +325,11 @@ def _make_charcnn(params: dict, augment: int, random_state, verbose) -> Pipeline
 # -------------------------------------------------------------- the record
 
 
+def _number(value, spec: str) -> str:
+    """Format a figure; a record converted from an older one may lack it."""
+    return "n/a" if value is None else format(value, spec)
+
+
 @dataclass
 class ModelResult:
     """The scores of one model in a comparison.
@@ -339,10 +344,11 @@ class ModelResult:
         Its 95% confidence interval: a bootstrap over the test documents on a
         hold-out split, a Student-t interval across folds with
         cross-validation.
-    macro_f1 : float
+    macro_f1 : float or None
         Macro-averaged F1 on the test documents (mean over folds).
-    fit_s, predict_s : float
-        Seconds to fit and to predict (mean over folds).
+    fit_s, predict_s : float or None
+        Seconds to fit and to predict (mean over folds). None where a record
+        converted from an older format did not measure the figure.
     device : str
         Where the model ran.
     n_train, n_test : int
@@ -508,9 +514,9 @@ class Comparison:
                 row.name,
                 f"{row.accuracy:.4f}",
                 f"{low:.3f} - {high:.3f}",
-                f"{row.macro_f1:.4f}",
-                f"{row.fit_s:.1f}",
-                f"{row.predict_s:.2f}",
+                _number(row.macro_f1, ".4f"),
+                _number(row.fit_s, ".1f"),
+                _number(row.predict_s, ".2f"),
                 row.device,
             ]
             if tests:
@@ -559,8 +565,9 @@ class Comparison:
             extra = ", ".join(f"{key}={value:g}" for key, value in row.params.items())
             lines.append(
                 f"{row.name}: accuracy {row.accuracy:.4f} (95% CI {low:.3f}-"
-                f"{high:.3f}), macro-F1 {row.macro_f1:.4f}, fit {row.fit_s:.1f} s "
-                f"on {row.device}" + (f"; {extra}" if extra else "")
+                f"{high:.3f}), macro-F1 {_number(row.macro_f1, '.4f')}, fit "
+                f"{_number(row.fit_s, '.1f')} s on {row.device}"
+                + (f"; {extra}" if extra else "")
             )
         lines += [test.summary() for test in self.paired_tests]
         lines += list(self.notes)

@@ -330,3 +330,31 @@ def test_models_fitted_with_the_test_curve_unpickle_in_a_fresh_process(tmp_path)
     )
     expected = models["char-cnn"].predict(["good film", "bad film"]).tolist()
     assert done.stdout.strip() == str(expected)
+
+
+@pytest.mark.wordnet
+def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(tmp_path, capsys):
+    status = main(
+        [
+            "compare",
+            "--csv",
+            str(TINY_CSV),
+            "--models",
+            "char-cnn",
+            *TINY_NET,
+            "--max-epochs",
+            "1",
+            "--augment",
+            "1",
+            "--quiet",
+            "--no-plot",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
+    assert status == 0
+    payload = json.loads((tmp_path / "compare.json").read_text())
+    assert payload["settings"]["augment"] == 1
+    assert payload["command"].endswith(
+        "--augment 1 --quiet --no-plot --output-dir " + str(tmp_path)
+    )

@@ -87,7 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Fit a char-CNN pipeline and two TF-IDF + LogisticRegression "
         "baselines (word 1-2-grams, char_wb 1-5-grams; C chosen by 5-fold CV on "
         "the training documents) on the same split, print a table with each "
-        "accuracy's 95%% confidence interval and McNemar's test of the char-CNN "
+        "accuracy's 95% confidence interval and McNemar's test of the char-CNN "
         "against each baseline, and write compare.json and compare.png. "
         "Without --dataset or --csv the corpus is the AG News test split shipped "
         "with the package (7,600 news articles, 4 topics).",

@@ -172,8 +172,7 @@ class OneHotConv1d(nn.Module):
         -------
         out : torch.Tensor of shape (batch, out_channels, length - kernel_size + 1)
         """
-        out = _one_hot_conv_rows(codes, self.weight)
-        return out.transpose(1, 2) + self.bias[:, None]
+        return _one_hot_conv_rows(codes, self.weight, self.bias).transpose(1, 2)
 
     def extra_repr(self) -> str:
         """Describe the layer in the module's printout."""
@@ -263,10 +262,9 @@ class _OneHotConv1dRows(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, codes, weight, bias):
-        out = _one_hot_conv_rows(codes, weight)
         ctx.save_for_backward(codes)
         ctx.weight_shape = weight.shape
-        return out.add_(bias)
+        return _one_hot_conv_rows(codes, weight, bias)
 
     @staticmethod
     @once_differentiable
@@ -292,14 +290,18 @@ class _OneHotConv1dRows(torch.autograd.Function):
         return None, grad_columns.permute(2, 1, 0), grad.sum((0, 1))
 
 
-def _one_hot_conv_rows(codes: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Return ``OneHotConv1d`` without bias, as (batch, length, out)."""
+def _one_hot_conv_rows(
+    codes: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor
+) -> torch.Tensor:
+    """Return ``OneHotConv1d``'s output as (batch, length, out)."""
     out_channels, n_codes, kernel = weight.shape
     batch, length = codes.shape
     # Code 0 is the zero vector: its weight column is replaced by zeros.
-    # Row k * n_codes + c of the table is weight[:, c, k].
+    # Row k * n_codes + c of the table is weight[:, c, k], plus the bias for
+    # k = 0: every window reads exactly one row of each offset, so the bias
+    # costs no pass over the output.
     table = F.pad(weight[:, 1:], (0, 0, 1, 0)).permute(2, 1, 0)
-    table = table.reshape(-1, out_channels)
+    table = torch.cat([table[:1] + bias, table[1:]]).reshape(-1, out_channels)
     offsets = torch.arange(0, kernel * n_codes, n_codes, device=codes.device)
     windows = codes.long().unfold(1, kernel, 1) + offsets
     out = F.embedding_bag(windows.reshape(-1, kernel), table, mode="sum")

@@ -490,3 +490,25 @@ def test_wrong_shapes_raise_before_anything_is_copied():
     with pytest.raises(RuntimeError, match=r"classifier.6.weight \(3, 8\)"):
         net.load_state_dict(other)
     assert _states_equal(net.state_dict(), before)
+
+
+def test_predictions_do_not_depend_on_the_autograd_mode():
+    """Pooling differs with and without a gradient; the values may not."""
+    torch.manual_seed(0)
+    net = CharCNNModule(70, 200, 3, n_filters=8, fc_width=16).eval()
+    codes = torch.randint(0, 70, (4, 200), dtype=torch.uint8)
+    with_grad = net(codes)
+    with torch.inference_mode():
+        torch.testing.assert_close(net(codes), with_grad.detach())
+
+
+def test_cpu_autocast_takes_the_channels_first_path():
+    torch.manual_seed(0)
+    net = CharCNNModule(70, 130, 3, n_filters=8, fc_width=16).eval()
+    codes = torch.randint(0, 70, (2, 130), dtype=torch.uint8)
+    with torch.no_grad():
+        expected = net(codes)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = net(codes)
+    assert out.dtype == torch.bfloat16
+    torch.testing.assert_close(out.float(), expected, rtol=0.05, atol=0.05)

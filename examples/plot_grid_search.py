@@ -13,8 +13,8 @@ The search swaps whole pipeline steps: the ``features`` step is either a
 quantizer or a TF-IDF vectorizer, the ``model`` step either a
 :class:`~sklearn_charcnn.CharCNNClassifier` or a
 :class:`~sklearn.linear_model.LogisticRegression`. To run quickly on a CPU it
-uses 1,200 articles of the embedded AG News sample cut to 256 characters, two
-folds, a reduced char-CNN (a quarter of the paper's feature maps) and 3
+uses 2,000 articles of the embedded AG News sample cut to 256 characters, two
+folds, a reduced char-CNN (a quarter of the paper's feature maps) and 5
 epochs: a setting in which the baselines are expected to win, as the paper
 found for small data sets.
 """
@@ -28,7 +28,7 @@ from sklearn_charcnn.datasets import load_ag_news
 
 news = load_ag_news()
 X, _, y, _ = train_test_split(
-    news.data, news.target, train_size=1200, stratify=news.target, random_state=0
+    news.data, news.target, train_size=2000, stratify=news.target, random_state=0
 )
 
 # %%
@@ -52,7 +52,7 @@ param_grid = [
             CharCNNClassifier(
                 n_filters=64,
                 fc_width=256,
-                max_epochs=3,
+                max_epochs=5,
                 early_stopping=False,
                 random_state=0,
             )
@@ -154,7 +154,7 @@ else:
     print(f"the best char-CNN fits {1 / speed_ratio:.0f} times faster")
 
 # %%
-# With 600 training documents per fold and 3 epochs, the comparison is
+# With 1,000 training documents per fold and 5 epochs, the comparison is
 # not a fair contest for the char-CNN: the paper found bag-of-words models
 # with TF-IDF strong for data sets of up to several hundred thousand
 # documents, and character-level ConvNets ahead only at the scale of

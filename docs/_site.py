@@ -26,179 +26,202 @@ def _write_if_changed(path, text):
         path.write_text(text, encoding="utf-8")
 
 
-def _normalize_compare(data):
-    """Return a recorded compare run in one shape, whichever schema wrote it.
+def _rows(data):
+    """Per-model rows of a recorded comparison, whichever schema wrote it.
 
     Records of ``sklearn_charcnn.compare.Comparison`` (with a ``schema`` key)
-    list ``models`` and carry the printed ``table``; older records list
-    ``results`` rows. Either way the result has ``results`` rows (``model``,
-    ``accuracy``, ``macro_f1``, ``fit_s``, ``predict_s``, ``device``,
-    ``epochs``), ``n_train``, ``n_test``, ``wall_s``, ``machine`` and the
-    ``table`` text (None when the record has none).
+    list ``models``; older records list ``results`` rows. Each row has
+    ``model``, ``accuracy``, ``accuracy_ci`` (or None), ``macro_f1``,
+    ``fit_s``, ``predict_s``, ``device``, ``n_train``, ``n_test`` and
+    ``epochs`` (None unless a char-CNN).
     """
+    if data is None:
+        return []
     if "schema" in data:
-        rows = [
+        return [
             {
                 "model": row["name"],
                 "accuracy": row["accuracy"],
-                "macro_f1": row["macro_f1"],
-                "fit_s": row["fit_s"],
-                "predict_s": row["predict_s"],
+                "accuracy_ci": row.get("accuracy_ci"),
+                "macro_f1": row.get("macro_f1"),
+                "fit_s": row.get("fit_s"),
+                "predict_s": row.get("predict_s"),
                 "device": row["device"],
                 "n_train": row["n_train"],
                 "n_test": row["n_test"],
                 "epochs": (row.get("params") or {}).get("epochs_run"),
+                "training_rows": (row.get("params") or {}).get("training_rows"),
             }
             for row in data["models"]
         ]
-        table = data.get("table")
-    else:
-        rows = [
-            {**row, "epochs": (row.get("net") or {}).get("epochs_run")}
-            for row in data["results"]
-        ]
-        table = None
-    first = rows[0]
-    return {
-        "results": rows,
-        "n_train": data.get("n_train", first.get("n_train")),
-        "n_test": data.get("n_test", first.get("n_test")),
-        "wall_s": data["wall_s"],
-        "machine": data["machine"],
-        "table": table,
-    }
+    return [
+        {
+            **row,
+            "accuracy_ci": None,
+            "n_train": row.get("n_train", data.get("n_train")),
+            "n_test": row.get("n_test", data.get("n_test")),
+            "epochs": (row.get("net") or {}).get("epochs_run"),
+        }
+        for row in data["results"]
+    ]
 
 
-def _compare_substitutions(data, augmentation):
+_TFIDF_NAMES = {"tfidf-word": "words", "tfidf-char": "character n-grams"}
+
+
+def _compare_substitutions(cnn, tfidf_rows, records, augmentation):
     """Return ``{name: text}`` for the front page, or raise KeyError/TypeError."""
-    rows = {row["model"]: row for row in data["results"]}
-    cnn, word, char = rows["char-cnn"], rows["tfidf-word"], rows["tfidf-char"]
-    best_tfidf = max(word["accuracy"], char["accuracy"])
-    machine = data["machine"]
+    machine = records[0]["machine"]
+    best = max(tfidf_rows, key=lambda row: row["accuracy"])
+    by_name = {row["model"]: row for row in tfidf_rows}
+    gap = best["accuracy"] - cnn["accuracy"]
+    wall = sum(record["wall_s"] for record in records)
     subs = {
-        "ag_n_train": f"{data['n_train']:,}",
-        "ag_n_test": f"{data['n_test']:,}",
+        "ag_n_train": f"{cnn['n_train']:,}",
+        "ag_n_test": f"{cnn['n_test']:,}",
         "ag_cnn_acc": f"{cnn['accuracy']:.1%}",
-        "ag_word_acc": f"{word['accuracy']:.1%}",
-        "ag_char_acc": f"{char['accuracy']:.1%}",
-        "ag_gap_points": f"{100 * (best_tfidf - cnn['accuracy']):.0f}",
-        "ag_cnn_vs_tfidf": (
-            "less accurate than" if cnn["accuracy"] < best_tfidf else "as accurate as"
-        ),
+        "ag_word_acc": f"{by_name['tfidf-word']['accuracy']:.1%}",
+        "ag_char_acc": f"{by_name['tfidf-char']['accuracy']:.1%}",
+        "ag_best_tfidf": _TFIDF_NAMES.get(best["model"], best["model"]),
+        "ag_gap_points": f"{100 * abs(gap):.0f}",
+        "ag_cnn_vs_tfidf": "less accurate than" if gap > 0 else "more accurate than",
         "ag_cnn_fit_s": f"{cnn['fit_s']:.0f} s",
-        "ag_word_fit_s": f"{word['fit_s']:.1f} s",
-        "ag_fit_ratio": f"{cnn['fit_s'] / word['fit_s']:.0f}",
-        "ag_wall_min": f"{data['wall_s'] / 60:.0f} minutes",
+        "ag_word_fit_s": f"{by_name['tfidf-word']['fit_s']:.0f} s",
+        "ag_best_fit_s": f"{best['fit_s']:.0f} s",
+        "ag_wall_min": f"{wall / 60:.0f} minutes",
         "ag_cores": f"{machine['cpu_count']} CPU cores",
         "ag_gpu": f"GPU: {machine['gpu']}" if machine.get("gpu") else "no GPU",
         "ag_torch": machine["torch"],
+        "ag_epochs": str(cnn["epochs"]),
+        "ag_epoch_s": f"{cnn['fit_s'] / cnn['epochs']:.0f} s",
     }
-    if augmentation is not None:
-        copies = augmentation["variants"]["copies"]
+    ratio = cnn["fit_s"] / best["fit_s"]
+    subs["ag_fit_compare"] = (
+        f"takes about {ratio:.0f} times longer to fit"
+        if ratio >= 1.5
+        else f"fits {1 / ratio:.0f} times faster"
+        if ratio <= 1 / 1.5
+        else "takes about as long to fit"
+    )
+    if augmentation:
+        copies = augmentation[0]
         subs["ag_copies_acc"] = f"{copies['accuracy']:.1%}"
-        subs["ag_copies_rows"] = f"{copies['n_train_rows']:,}"
-        subs["ag_copies_fit_s"] = f"{copies['fit_s']:.0f} s"
-        gap = 100 * (best_tfidf - copies["accuracy"])
+        rows = copies.get("training_rows") or copies["n_train"]
+        subs["ag_copies_rows"] = f"{rows:,}"
+        copies_gap = 100 * (best["accuracy"] - copies["accuracy"])
         subs["ag_copies_vs_tfidf"] = (
-            f"still {gap:.0f} points below TF-IDF"
-            if gap >= 0.5
-            else f"{-gap:.0f} points above TF-IDF"
-            if gap <= -0.5
+            f"still {copies_gap:.0f} points below TF-IDF"
+            if copies_gap >= 0.5
+            else f"{-copies_gap:.0f} points above TF-IDF"
+            if copies_gap <= -0.5
             else "level with TF-IDF"
         )
     return subs
 
 
-def _compare_table(data):
-    """The recorded run's table, laid out as the ``compare`` command prints it."""
-    if data.get("table"):
-        lines = data["table"].rstrip("\n").splitlines()
-        return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in lines)
-    header = ("model", "accuracy", "macro-F1", "fit s", "predict s", "device")
-    rows = [
+def _compare_table(rows):
+    """The rows as one table, laid out as the ``compare`` command prints it."""
+
+    def number(value, spec):
+        return "n/a" if value is None else format(value, spec)
+
+    header = ("model", "accuracy", "95% CI", "macro-F1", "fit s", "predict s", "device")
+    cells = [
         (
             row["model"],
-            f"{row['accuracy']:.4f}",
-            f"{row['macro_f1']:.4f}",
-            f"{row['fit_s']:.1f}",
-            f"{row['predict_s']:.2f}",
+            number(row["accuracy"], ".4f"),
+            "n/a"
+            if not row.get("accuracy_ci")
+            else f"{row['accuracy_ci'][0]:.3f} - {row['accuracy_ci'][1]:.3f}",
+            number(row.get("macro_f1"), ".4f"),
+            number(row.get("fit_s"), ".1f"),
+            number(row.get("predict_s"), ".2f"),
             row["device"],
         )
-        for row in data["results"]
+        for row in rows
     ]
-    widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(6)]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(7)]
 
-    def render(cells):
-        left = {0, 5}  # names left-aligned, numbers right-aligned
+    def render(line):
+        left = {0, 2, 6}  # text left-aligned, numbers right-aligned
         return "  ".join(
             cell.ljust(width) if i in left else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
         ).rstrip()
 
     lines = [render(header), render(["-" * width for width in widths])]
-    lines += [render(cells) for cells in rows]
+    lines += [render(line) for line in cells]
     return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in lines)
 
 
-def write_getting_started(results_dir, generated_dir):
-    """Write generated/getting_started_*.inc and return ``rst_prolog`` text.
+_SUBSTITUTIONS = (
+    "ag_n_train",
+    "ag_n_test",
+    "ag_cnn_acc",
+    "ag_word_acc",
+    "ag_char_acc",
+    "ag_best_tfidf",
+    "ag_gap_points",
+    "ag_cnn_vs_tfidf",
+    "ag_cnn_fit_s",
+    "ag_word_fit_s",
+    "ag_best_fit_s",
+    "ag_fit_compare",
+    "ag_wall_min",
+    "ag_cores",
+    "ag_gpu",
+    "ag_torch",
+    "ag_epochs",
+    "ag_epoch_s",
+    "ag_copies_acc",
+    "ag_copies_rows",
+    "ag_copies_vs_tfidf",
+)
 
-    Every number of the front page is a substitution defined here from the
-    recorded ``compare`` run; if the file is missing or reshaped, each
-    substitution says so instead of showing a stale figure.
+
+def write_getting_started(results_dir, generated_dir):
+    """Write generated/getting_started_table.inc and return ``rst_prolog`` text.
+
+    Every number of the front page and the FAQ is a substitution defined here
+    from the recorded results: the char-CNN in ``accuracy_ag.json``, the
+    tuned TF-IDF baselines in ``accuracy_ag_tfidf.json`` (or in
+    ``accuracy_ag.json`` itself, in older records). If a file is missing or
+    reshaped, each substitution says so instead of showing a stale figure.
     """
     results_dir, generated_dir = Path(results_dir), Path(generated_dir)
-    data = _load(results_dir / "accuracy_ag.json")
-    augmentation = _load(results_dir / "augmentation_ag.json")
-    names = [
-        "ag_n_train",
-        "ag_n_test",
-        "ag_cnn_acc",
-        "ag_word_acc",
-        "ag_char_acc",
-        "ag_gap_points",
-        "ag_cnn_vs_tfidf",
-        "ag_cnn_fit_s",
-        "ag_word_fit_s",
-        "ag_fit_ratio",
-        "ag_wall_min",
-        "ag_cores",
-        "ag_gpu",
-        "ag_torch",
-        "ag_copies_acc",
-        "ag_copies_rows",
-        "ag_copies_fit_s",
-        "ag_copies_vs_tfidf",
-    ]
     missing = "(not recorded in benchmarks/results)"
-    subs = dict.fromkeys(names, missing)
-    table = f"*No compare run is recorded in* ``benchmarks/results/accuracy_ag.json`` {missing}.\n"
+    subs = dict.fromkeys(_SUBSTITUTIONS, missing)
+    table = f"*No result is recorded in* ``benchmarks/results/accuracy_ag.json`` {missing}.\n"
     try:
-        data = _normalize_compare(data)
-        subs.update(_compare_substitutions(data, augmentation))
-        table = _compare_table(data)
+        cnn_record = _load(results_dir / "accuracy_ag.json")
+        tfidf_record = _load(results_dir / "accuracy_ag_tfidf.json")
+        records = [r for r in (cnn_record, tfidf_record) if r is not None]
+        cnn_rows = [row for row in _rows(cnn_record) if row["model"] == "char-cnn"]
+        tfidf_rows = [
+            row for row in _rows(tfidf_record) if row["model"] in _TFIDF_NAMES
+        ]
+        if not tfidf_rows:
+            tfidf_rows = [
+                row for row in _rows(cnn_record) if row["model"] in _TFIDF_NAMES
+            ]
+        copies = _rows(_load(results_dir / "augmentation_ag_copies.json"))
+        subs.update(_compare_substitutions(cnn_rows[0], tfidf_rows, records, copies))
+        table = _compare_table(cnn_rows + tfidf_rows)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
-        data = None
+        pass
     _write_if_changed(generated_dir / "getting_started_table.inc", table)
-    subs.update(_faq_substitutions(results_dir, data, missing))
+    subs.update(_faq_substitutions(results_dir, missing))
     return "\n".join(f".. |{name}| replace:: {text}" for name, text in subs.items())
 
 
-def _faq_substitutions(results_dir, compare, missing):
+def _faq_substitutions(results_dir, missing):
     """Figures quoted by the FAQ: recorded results and the embedded corpus."""
     subs = {}
     try:
-        rows = {row["model"]: row for row in compare["results"]}
-        cnn = rows["char-cnn"]
-        subs["ag_epoch_s"] = f"{cnn['fit_s'] / cnn['epochs']:.0f} s"
-        subs["ag_epochs"] = str(cnn["epochs"])
-    except (KeyError, TypeError, ZeroDivisionError):
-        subs["ag_epoch_s"] = subs["ag_epochs"] = missing
-    no_bn = _load(results_dir / "classifier_ag_no_batch_norm.json")
-    try:
+        no_bn = _rows(_load(results_dir / "classifier_ag_no_batch_norm.json"))[0]
         subs["nobn_acc"] = f"{no_bn['accuracy']:.1%}"
-        subs["nobn_epochs"] = str(no_bn["epochs_run"])
-    except (KeyError, TypeError):
+        subs["nobn_epochs"] = str(no_bn["epochs"])
+    except (KeyError, TypeError, IndexError):
         subs["nobn_acc"] = subs["nobn_epochs"] = missing
     speed = _load(results_dir / "classifier_speed_cpu.json")
     try:

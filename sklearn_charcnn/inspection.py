@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 _METHODS = ("integrated_gradients", "occlusion")
+# One-hot inputs per forward pass: 128 x 256 codes x 1014 positions is
+# 130 MB of float32.
+_MAX_INPUTS_PER_PASS = 128
 
 
 def _import_captum():
@@ -209,8 +212,8 @@ def char_attributions(
     n_steps : int, default=32
         Integration steps of Integrated Gradients.
     batch_size : int, default=16
-        Documents per batch (Integrated Gradients runs ``batch_size *
-        n_steps`` inputs at once).
+        Documents per batch. The network runs at most 128 one-hot inputs
+        per pass (steps of Integrated Gradients, or occluded copies).
 
     Returns
     -------
@@ -290,7 +293,8 @@ def char_attributions(
                 baselines=torch.zeros_like(one_hot),
                 target=target_tensor,
                 n_steps=n_steps,
-                internal_batch_size=len(batch) * n_steps,
+                # Bounded so that memory does not grow with max_length * n_steps.
+                internal_batch_size=min(len(batch) * n_steps, _MAX_INPUTS_PER_PASS),
             )
         else:
             explainer = attr.Occlusion(network.forward_one_hot)
@@ -300,7 +304,7 @@ def char_attributions(
                 strides=(n_codes, 1),
                 baselines=0.0,
                 target=target_tensor,
-                perturbations_per_eval=64,
+                perturbations_per_eval=max(1, _MAX_INPUTS_PER_PASS // len(batch)),
             )
             # Occlusion spreads a window's score over its n_codes entries;
             # keep one copy, at the character's code.

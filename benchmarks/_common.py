@@ -11,7 +11,7 @@ Every result file in ``results/`` has one envelope, whatever it measures:
 ``question``
     the one question it answers;
 ``command``
-    the command that produced it;
+    the command that produced it (the running script's, if not given);
 ``summary``
     its findings as a list of sentences, written by the benchmark itself;
 ``machine``
@@ -75,7 +75,7 @@ def envelope(name: str, payload: dict) -> dict:
         "schema": payload.get("schema", BENCHMARK_SCHEMA),
         "benchmark": name,
         "question": payload.get("question", ""),
-        "command": payload.get("command"),
+        "command": payload.get("command") or command_line(),
         "summary": list(summary),
         "machine": payload.get("machine") or machine_info(),
     }

@@ -22,6 +22,7 @@ def main(argv=None):
     options = parser(__doc__.splitlines()[0], output="classifier_ag_defaults")
     options.set_defaults(models="char-cnn,tfidf-word")
     options.add_argument("--max-epochs", type=int, default=10)
+    options.add_argument("--max-length", type=int, default=256)
     options.add_argument("--no-batch-norm", action="store_true")
     args = options.parse_args(argv)
     if args.no_batch_norm and args.output == "classifier_ag_defaults":
@@ -37,6 +38,7 @@ def main(argv=None):
         + (", without batch normalisation)" if args.no_batch_norm else ")"),
         corpus_name=corpus.name,
         charcnn={
+            "max_length": args.max_length,
             "max_epochs": args.max_epochs,
             **({"batch_norm": False} if args.no_batch_norm else {}),
         },

@@ -13,6 +13,15 @@ weight column of the character at ``t + k``, so
 ``out[b, f, t] = bias[f] + sum_k weight[f, code[b, t + k], k]``,
 
 a sum of ``kernel_size`` table look-ups (:class:`OneHotConv1d`).
+
+On the CPU, :class:`CharCNNModule` computes the same network in
+channels-last rows, (batch, length, channels): batch normalisation and
+max-pooling are several times cheaper there than on the short feature maps
+of the deeper layers, and each convolution becomes ``kernel_size`` large
+matrix products, one per kernel offset, over the batch read as one long
+sequence. Max-pooling comes before the ReLU, with which it commutes. Other
+devices, and CPU autocast, keep the channels-first layout (cuDNN's). Both
+layouts compute the same function and gradients, up to float rounding.
 """
 
 from __future__ import annotations

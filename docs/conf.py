@@ -267,11 +267,9 @@ RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 _SNIPPETS = {
     "bench_quantizer.inc": ["quantizer_speed"],
     "bench_augmenter.inc": ["augmenter_speed"],
-    "bench_augmentation_ag.inc": [
-        "augmentation_ag_none",
-        "augmentation_ag_pipeline",
-        "augmentation_ag_copies",
-    ],
+    "bench_augmentation_ag.inc": sorted(
+        path.stem for path in RESULTS_DIR.glob("augmentation_ag_*.json")
+    ),
     "bench_classifier_ag.inc": ["classifier_ag_defaults", "accuracy_ag_tfidf"],
     "bench_classifier_speed.inc": sorted(
         path.stem for path in RESULTS_DIR.glob("classifier_speed_*.json")

@@ -45,10 +45,13 @@ print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 # --------------------
 # Each :class:`~sklearn_charcnn.inspection.CharAttribution` holds one score
 # per character: how much that character moved the logit of the explained
-# class (here the predicted one) away from an all-blank document. The
+# class (here the predicted one) away from an all-blank document; summed
+# over a word's characters, they show which words carried the decision. The
 # quantizer's lower-casing, backward order and truncation are undone, so
 # ``scores[i]`` belongs to ``document[i]``; characters after the first 256
 # were never read and score NaN.
+import re
+
 import numpy as np
 
 from sklearn_charcnn.inspection import char_attributions
@@ -59,12 +62,18 @@ confidence = np.where(correct, proba.max(axis=1), 0.0)
 documents = [X_test[i] for i in np.argsort(confidence)[::-1][:3]]
 explained = char_attributions(model, documents)
 for result in explained:
-    top = np.argsort(np.nan_to_num(result.scores, nan=-np.inf))[::-1][:8]
+    # Sum the scores of each word's characters to read them at a glance.
+    words = [
+        (match.group(), np.nansum(result.scores[match.start() : match.end()]))
+        for match in re.finditer(r"\S+", result.document)
+    ]
+    top = sorted(words, key=lambda word: word[1], reverse=True)[:4]
     print(
         f"{result.target:9s} p={result.probability:.2f}",
-        "top characters:",
-        " ".join(repr(result.document[i]) for i in sorted(top)),
+        "strongest words:",
+        ", ".join(f"{word} ({score:+.2f})" for word, score in top),
     )
+
 
 # %%
 # Shaded text

@@ -23,7 +23,7 @@ quantizer would not run on a plain onnxruntime, nor in other ONNX runtimes.
 The spec is a few hundred bytes of JSON and any language can implement it.
 
 The module also gives :func:`skops_trusted_types`, the types a fitted
-pipeline of this package needs when loaded with :func:`skops.io.load`.
+pipeline of this package needs when loaded with ``skops.io.load``.
 
 onnx and onnxruntime are optional (``pip install sklearn-charcnn[export]``)
 and imported only by the functions that need them.
@@ -603,7 +603,7 @@ def export_torch(pipeline, path) -> dict:
 def skops_trusted_types() -> list[str]:
     """Return the types to trust when loading a fitted pipeline with skops.
 
-    :func:`skops.io.load` refuses every type it does not know to be safe
+    ``skops.io.load`` refuses every type it does not know to be safe
     unless it is listed in ``trusted``. A fitted pipeline of this package
     needs the types below besides scikit-learn's own; check a file against
     them before loading it:

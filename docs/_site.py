@@ -497,3 +497,47 @@ def write_api_reference(generated_dir):
             ]
         lines += _autosummary(own, objects, modname, generated_dir)
     _write_if_changed(generated_dir / "api_reference.inc", "\n".join(lines) + "\n")
+
+
+def write_compare_figure(results_dir, generated_dir):
+    """Draw the front page's figure from the same records as its table.
+
+    The ``compare`` command's ``compare.png`` for the recorded char-CNN
+    (``accuracy_ag.json``) with the recorded baselines
+    (``accuracy_ag_tfidf.json``), written to generated/compare_ag_news.png
+    and placed by generated/getting_started_figure.inc; without the records
+    (or matplotlib), the include says so instead.
+    """
+    results_dir, generated_dir = Path(results_dir), Path(generated_dir)
+    include = generated_dir / "getting_started_figure.inc"
+    try:
+        import matplotlib
+
+        matplotlib.use("agg")
+        from sklearn_charcnn.compare import Comparison
+        from sklearn_charcnn.plotting import plot_comparison_figure
+
+        comparison = Comparison.from_dict(_load(results_dir / "accuracy_ag.json"))
+        tfidf = _load(results_dir / "accuracy_ag_tfidf.json")
+        if tfidf is not None:
+            names = {model.name for model in comparison.models}
+            comparison.models += [
+                model
+                for model in Comparison.from_dict(tfidf).models
+                if model.name not in names
+            ]
+        figure = plot_comparison_figure(comparison)
+        generated_dir.mkdir(exist_ok=True)
+        figure.savefig(generated_dir / "compare_ag_news.png", dpi=100)
+    except (ImportError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        _write_if_changed(
+            include, f"*The figure could not be drawn from the records* ({exc}).\n"
+        )
+        return
+    _write_if_changed(
+        include,
+        ".. image:: /generated/compare_ag_news.png\n"
+        "   :alt: The char-CNN's validation and test accuracy per epoch, under\n"
+        "         the dashed lines of the TF-IDF baselines; beside it, each\n"
+        "         model's test accuracy with its 95% interval.\n",
+    )

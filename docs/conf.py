@@ -327,9 +327,11 @@ from _site import (  # noqa: E402
     fix_viewcode_backlinks,
     resolve_public_alias,
     write_api_reference,
+    write_compare_figure,
     write_getting_started,
 )
 
+write_compare_figure(REPO_ROOT / "benchmarks" / "results", DOCS_DIR / "generated")
 write_api_reference(DOCS_DIR / "generated")
 
 rst_prolog = write_getting_started(

@@ -41,6 +41,16 @@ BENCHMARK_SCHEMA = "sklearn-charcnn/benchmark/1"
 ENVELOPE = ("schema", "benchmark", "question", "command", "summary", "machine")
 
 
+def find_wordnet() -> None:
+    """Let nltk find WordNet in the shared data folder when it has none."""
+    import nltk
+
+    try:
+        nltk.data.find("corpora/wordnet.zip")
+    except LookupError:
+        nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
+
+
 def machine_info() -> dict:
     """Describe the machine a result was measured on."""
     from sklearn_charcnn.compare import machine_info

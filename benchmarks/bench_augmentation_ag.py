@@ -17,18 +17,9 @@ Run: ``python benchmarks/bench_augmentation_ag.py --augment 0`` (then
 from __future__ import annotations
 
 from _accuracy import parser, run
-from _common import SHARED_DATA
+from _common import find_wordnet
 
 from sklearn_charcnn.compare import load_corpus
-
-
-def find_wordnet():
-    import nltk
-
-    try:
-        nltk.data.find("corpora/wordnet.zip")
-    except LookupError:
-        nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
 
 
 def main(argv=None):

@@ -34,7 +34,7 @@ import argparse
 import time
 
 import numpy as np
-from _common import SHARED_DATA, write_result
+from _common import find_wordnet, write_result
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegressionCV
 from sklearn.metrics import accuracy_score, f1_score
@@ -54,15 +54,6 @@ GRID = [
     {"thesaurusaugmenter__n_copies": [0, 2]},
     {"thesaurusaugmenter__n_copies": [4], "thesaurusaugmenter__per_epoch": [True]},
 ]
-
-
-def find_wordnet():
-    import nltk
-
-    try:
-        nltk.data.find("corpora/wordnet.zip")
-    except LookupError:
-        nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
 
 
 def main(argv=None):

@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from _classifier_data import LENGTH, TINY, make_codes, tiny
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
@@ -15,24 +16,6 @@ from skorch.callbacks import Callback
 
 from sklearn_charcnn import CharCNNClassifier, CharQuantizer
 from sklearn_charcnn._compat import InvalidParameterError
-
-# Tiny settings: 4-8 feature maps, 128 characters (the network needs 123).
-TINY = {"n_filters": 8, "fc_width": 16, "max_epochs": 2, "device": "cpu"}
-LENGTH = 128
-
-
-def make_codes(n_samples=40, n_classes=2, seed=0, length=LENGTH):
-    """Codes where class k writes code k + 1 in its first 30 positions."""
-    rng = np.random.default_rng(seed)
-    y = np.arange(n_samples) % n_classes
-    X = rng.integers(0, 70, size=(n_samples, length)).astype(np.uint8)
-    X[:, :30] = (y + 1)[:, None]
-    return X, y
-
-
-def tiny(**params):
-    return CharCNNClassifier(**{**TINY, "random_state": 0, **params})
-
 
 # --------------------------------------------------------------- labels
 

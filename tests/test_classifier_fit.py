@@ -6,29 +6,14 @@ import numpy as np
 import pytest
 import sklearn
 import torch
+from _classifier_data import EASY, LENGTH, easy_codes, make_codes, tiny
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.class_weight import compute_sample_weight
 from skorch.callbacks import Callback
 
-from sklearn_charcnn import CharCNNClassifier, CharQuantizer
+from sklearn_charcnn import CharQuantizer
 from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
-
-TINY = {"n_filters": 8, "fc_width": 16, "max_epochs": 2, "device": "cpu"}
-LENGTH = 128
-
-
-def make_codes(n_samples=40, n_classes=2, seed=0, length=LENGTH):
-    """Codes where class k writes code k + 1 in its first 30 positions."""
-    rng = np.random.default_rng(seed)
-    y = np.arange(n_samples) % n_classes
-    X = rng.integers(0, 70, size=(n_samples, length)).astype(np.uint8)
-    X[:, :30] = (y + 1)[:, None]
-    return X, y
-
-
-def tiny(**params):
-    return CharCNNClassifier(**{**TINY, "random_state": 0, **params})
 
 
 def augmented(X, n_copies, per_epoch=False):
@@ -158,9 +143,9 @@ def test_sample_weight_is_routed_by_pipeline_and_grid_search():
         np.testing.assert_array_equal(
             routed.predict_proba(docs), direct.predict_proba(codes)
         )
-        search = GridSearchCV(
-            routed, {"charcnnclassifier__max_epochs": [1]}, cv=2
-        ).fit(docs, labels, sample_weight=weight)
+        search = GridSearchCV(routed, {"charcnnclassifier__max_epochs": [1]}, cv=2).fit(
+            docs, labels, sample_weight=weight
+        )
         assert search.best_params_ == {"charcnnclassifier__max_epochs": 1}
 
 
@@ -252,17 +237,6 @@ def test_fits_in_concurrent_threads_match_sequential_fits():
 
 
 # ------------------------------------------------------- continued training
-
-
-def easy_codes():
-    """Class 0 writes codes 1-10, class 1 codes 11-20: learned in a few epochs."""
-    rng = np.random.default_rng(0)
-    y = np.arange(64) % 2
-    X = (rng.integers(1, 11, size=(64, LENGTH)) + 10 * y[:, None]).astype(np.uint8)
-    return X, y
-
-
-EASY = {"validation_fraction": 0, "batch_size": 16, "lr": 3e-3}
 
 
 def test_warm_start_continues_from_the_fitted_weights():

@@ -6,27 +6,13 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from _classifier_data import LENGTH, make_codes, tiny
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, Checkpoint
 
 from sklearn_charcnn import CharCNNClassifier, CharQuantizer
-
-TINY = {"n_filters": 8, "fc_width": 16, "max_epochs": 2, "device": "cpu"}
-LENGTH = 128
-
-
-def make_codes(n_samples=40, n_classes=2, seed=0, length=LENGTH):
-    rng = np.random.default_rng(seed)
-    y = np.arange(n_samples) % n_classes
-    X = rng.integers(0, 70, size=(n_samples, length)).astype(np.uint8)
-    X[:, :30] = (y + 1)[:, None]
-    return X, y
-
-
-def tiny(**params):
-    return CharCNNClassifier(**{**TINY, "random_state": 0, **params})
 
 
 class RaiseAt(Callback):

@@ -38,30 +38,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import command_line, write_result
+from _common import CLOCKS, best_of, command_line, write_result
 from sklearn.pipeline import make_pipeline
 
 from sklearn_charcnn import CharCNNClassifier, CharQuantizer
 from sklearn_charcnn.datasets import load_ag_news
 from sklearn_charcnn.export import encode, export_onnx, export_torch
-
-CLOCKS = {
-    # Wall time is what a user waits. CPU time of the process (one thread)
-    # is what a measurement on a shared, loaded machine can trust: time
-    # spent waiting for a core is not counted.
-    "wall": time.perf_counter,
-    "cpu": time.process_time,
-}
-
-
-def best_of(func, repeat, clock):
-    """Return the smallest time of ``repeat`` calls of ``func`` on ``clock``."""
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        func()
-        times.append(clock() - start)
-    return min(times)
 
 
 def parse_args(argv=None):

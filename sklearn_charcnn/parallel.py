@@ -2,19 +2,21 @@
 
 A ``GridSearchCV`` (or ``cross_validate``) over a pipeline of this package
 runs on a Dask cluster through joblib's ``"dask"`` backend; nothing in the
-estimators changes. Two things about the workers matter, and this module
-helps with both:
+estimators changes. This module adds what the workers and the search need:
 
 - :class:`WordNetWorkerPlugin` makes every worker find and load WordNet for
   :class:`~sklearn_charcnn.ThesaurusAugmenter` before a search starts, and
   again on every worker that joins or restarts later;
 - :func:`describe_workers` reports, from inside each worker's task thread,
   the PyTorch threads, the device ``device="auto"`` picks and the WordNet
-  folder, so a setting can be checked before an hours-long search.
+  folder, so a setting can be checked before an hours-long search;
+- :class:`DaskBackend` is joblib's Dask backend, except that a fit whose
+  workers keep dying fails the search instead of leaving it waiting.
 
 Requires the ``dask`` extra (``pip install sklearn-charcnn[dask]``). The
-user guide page "Scaling out" gives the whole recipe: the scheduler, the
-threads per worker, GPUs and what happens when a worker dies.
+user guide page "Scaling out: grid search on Dask" gives the whole recipe:
+the scheduler, the threads per worker, GPUs and what happens when a worker
+dies.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from pathlib import Path
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
+
+    # The class behind joblib's "dask" backend name; joblib has no public
+    # import path for it.
     from joblib._dask import DaskDistributedBackend as _DaskBackend
 except ImportError:  # the `dask` extra is not installed; __init__ says so.
     _WorkerPlugin = _DaskBackend = object

@@ -173,22 +173,14 @@ def strict_client():
     cluster, joblib would run the search in this process instead.
     """
     saved = dict(os.environ)
-    # The nanny takes these variables from this process's environment first
-    # (where an earlier cluster left 1), then from the configuration.
-    os.environ.pop("OMP_NUM_THREADS", None)
-    os.environ.pop("MKL_NUM_THREADS", None)
-    settings = {
-        "distributed.scheduler.allowed-failures": 0,
-        "distributed.nanny.pre-spawn-environ.OMP_NUM_THREADS": 2,
-        "distributed.nanny.pre-spawn-environ.MKL_NUM_THREADS": 2,
-    }
-    with dask.config.set(settings):
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         cluster = distributed.LocalCluster(
             n_workers=1,
             threads_per_worker=2,
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            env={"OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"},
         )
     client = distributed.Client(cluster, set_as_default=False)
     yield client
@@ -218,7 +210,7 @@ def test_workers_run_one_torch_thread_by_default(client):
         assert worker["auto_device"] == "cpu"
 
 
-def test_nanny_configuration_sets_torch_threads(strict_client):
+def test_worker_environment_sets_torch_threads(strict_client):
     (worker,) = describe_workers(strict_client).values()
     assert worker["OMP_NUM_THREADS"] == worker["MKL_NUM_THREADS"] == "2"
     assert worker["torch_threads"] == 2

@@ -253,8 +253,8 @@ class DaskBackend(_DaskBackend):
     change: when Dask gives up on a task because the workers running it
     died (more than ``distributed.scheduler.allowed-failures`` times,
     3 by default), the search raises ``distributed.scheduler.KilledWorker``.
-    With ``backend="dask"``, joblib 1.6 and earlier never hear of that
-    failure, and ``GridSearchCV.fit`` waits forever.
+    With ``backend="dask"``, joblib (1.6.0, the version tested) never
+    hears of that failure, and ``GridSearchCV.fit`` waits forever.
 
     Parameters
     ----------

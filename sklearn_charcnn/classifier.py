@@ -469,10 +469,14 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         if _looks_like_text(X):  # e.g. a DataFrame of strings
             raise ValueError(text_error)
         if X.dtype.kind not in "ui":
+            floats = (
+                " Floats are not accepted: a code is an index, not a quantity."
+                if X.dtype.kind == "f"
+                else ""
+            )
             raise ValueError(
                 f"{name} expects integer character codes (the output of "
-                f"CharQuantizer); got an array of dtype {X.dtype}. Floats are "
-                "not accepted: a code is an index, not a quantity."
+                f"CharQuantizer); got an array of dtype {X.dtype}.{floats}"
             )
         if X.size and X.min() < 0:
             raise ValueError(
@@ -511,6 +515,14 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "sample_weight (times class_weight) sums to zero: no row would "
                 "count in the loss."
+            )
+        weighted = np.unique(np.asarray(y)[weight > 0])
+        if len(weighted) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with a "
+                "positive weight, but only class "
+                f"{weighted.tolist()[0]!r} has one (sample_weight times "
+                "class_weight)."
             )
         return weight.astype(np.float32)
 

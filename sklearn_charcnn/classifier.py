@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -123,6 +124,19 @@ class _Settings:
     schedule: object
     label_smoothing: float
     patience: int
+
+
+class _FitData(NamedTuple):
+    """The validated training data of one ``fit``."""
+
+    X: np.ndarray
+    y_codes: np.ndarray
+    weight: np.ndarray
+    classes: np.ndarray
+    n_codes: int
+    origin: np.ndarray
+    copy_index: np.ndarray
+    per_epoch: bool
 
 
 def _looks_like_text(X) -> bool:
@@ -699,6 +713,48 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         warm = self.warm_start and hasattr(self, "net_")
+        data = self._validate_fit_data(X, y, sample_weight, warm)
+        settings = self._resolve_settings()
+        if warm:  # the fitted network has its normalisation folded away
+            settings = _Settings(**{**settings.__dict__, "batch_norm": False})
+        self.device_ = self._resolve_device()
+        seed = int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        plan = plan_rows(
+            data.y_codes,
+            data.origin,
+            data.copy_index,
+            data.per_epoch,
+            self.validation_fraction,
+            seed,
+        )
+        n_classes = len(data.classes)
+        net, dirs = self._build_net(
+            settings, self.device_, data.n_codes, data.X.shape[1], n_classes, plan, seed
+        )
+        net.initialize()
+        if warm:
+            net.module_.load_state_dict(self.net_.module_.state_dict())
+        for folder in dirs:
+            self._write_checkpoint_meta(
+                folder, data.classes, data.X.shape[1], data.n_codes
+            )
+        self._train(net, data, settings.max_epochs)
+        # Training-time normalisation only: the fitted network is the
+        # paper's, computing what the normalised one did in eval mode.
+        net.module_.fold_batch_norm()
+        slim(net)
+
+        self.classes_ = data.classes
+        self.n_codes_ = data.n_codes
+        self.net_ = net
+        self.history_ = net.history
+        self.checkpoint_dirs_ = dirs
+        return self
+
+    def _validate_fit_data(self, X, y, sample_weight, warm) -> _FitData:
+        """Check the codes, labels and weights of ``fit``; give rows their origin."""
         rows = row_origins(X)
         n_rows = _num_samples(X)
         y = _expand_by_origin(y, "y", rows, n_rows)
@@ -734,55 +790,31 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             n_codes = int(X.max()) + 1
         X = self._check_codes(X, n_codes)
         weight = self._row_weights(y, sample_weight, X)
-        self.device_ = self._resolve_device()
-        settings = self._resolve_settings()
-        if warm:
-            settings = _Settings(**{**settings.__dict__, "batch_norm": False})
-
         if rows is None:
             origin, copy_index, per_epoch = np.arange(n_rows), np.zeros(n_rows), False
         else:
             origin, copy_index, per_epoch = rows
-        seed = int(
-            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        )
         self._check_validation_split(y_codes[copy_index == 0], len(classes))
-        plan = plan_rows(
-            y_codes, origin, copy_index, per_epoch, self.validation_fraction, seed
+        return _FitData(
+            X, y_codes, weight, classes, n_codes, origin, copy_index, per_epoch
         )
-        net, dirs = self._build_net(
-            settings, self.device_, n_codes, X.shape[1], len(classes), plan, seed
+
+    def _train(self, net, data, max_epochs):
+        """Run skorch's training loop; turn a Ctrl-C into a warning, or raise it."""
+        net.partial_fit({"codes": data.X, "weight": data.weight}, data.y_codes)
+        if not net.interrupted_:
+            return
+        if net.history and "train_loss" not in net.history[-1]:
+            del net.history[-1]  # the epoch that was cut short
+        if not net.history:
+            raise KeyboardInterrupt
+        warnings.warn(
+            f"Training was interrupted after {len(net.history)} of {max_epochs} "
+            "epochs; the classifier keeps the weights reached so far (the best "
+            "epoch's with early stopping).",
+            UserWarning,
+            stacklevel=5,
         )
-        net.initialize()
-        if warm:
-            net.module_.load_state_dict(self.net_.module_.state_dict())
-        for folder in dirs:
-            self._write_checkpoint_meta(folder, classes, X.shape[1], n_codes)
-
-        net.partial_fit({"codes": X, "weight": weight}, y_codes)
-        if net.interrupted_:
-            if net.history and "train_loss" not in net.history[-1]:
-                del net.history[-1]  # the epoch that was cut short
-            if not net.history:
-                raise KeyboardInterrupt
-            warnings.warn(
-                f"Training was interrupted after {len(net.history)} of "
-                f"{settings.max_epochs} epochs; the classifier keeps the weights "
-                "reached so far (the best epoch's with early stopping).",
-                UserWarning,
-                stacklevel=4,
-            )
-        # Training-time normalisation only: the fitted network is the
-        # paper's, computing what the normalised one did in eval mode.
-        net.module_.fold_batch_norm()
-        slim(net)
-
-        self.classes_ = classes
-        self.n_codes_ = n_codes
-        self.net_ = net
-        self.history_ = net.history
-        self.checkpoint_dirs_ = dirs
-        return self
 
     def _check_validation_split(self, y_originals, n_classes):
         if self.validation_fraction == 0:

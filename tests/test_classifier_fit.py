@@ -133,7 +133,9 @@ def test_sample_weight_is_routed_by_pipeline_and_grid_search():
     with sklearn.config_context(enable_metadata_routing=True):
         routed = make_pipeline(
             CharQuantizer(max_length=LENGTH),
-            tiny().set_fit_request(sample_weight=True),
+            tiny()
+            .set_fit_request(sample_weight=True)
+            .set_score_request(sample_weight=True),
         )
         routed.fit(docs, labels, sample_weight=weight)
         codes = CharQuantizer(max_length=LENGTH).fit_transform(docs)
@@ -145,6 +147,7 @@ def test_sample_weight_is_routed_by_pipeline_and_grid_search():
             docs, labels, sample_weight=weight
         )
         assert search.best_params_ == {"charcnnclassifier__max_epochs": 1}
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
 # ------------------------------------------------------------ augmented rows

@@ -113,3 +113,35 @@ def write_result(name: str, payload) -> Path:
     path = RESULTS_DIR / f"{name}.json"
     path.write_text(json.dumps(envelope(name, payload), indent=2) + "\n")
     return path
+
+
+def one_epoch_ag_model(*, size, max_length, n_train, n_docs, batch_size=None):
+    """A char-CNN trained one epoch on AG News, and documents it never saw.
+
+    For benchmarks that time what a fitted pipeline does (serving,
+    attributions), not how well it does it. Returns ``(model, documents)``.
+    """
+    import numpy as np
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_charcnn import CharCNNClassifier, CharQuantizer
+    from sklearn_charcnn.datasets import load_ag_news
+
+    X, y = load_ag_news(return_X_y=True)
+    order = np.random.default_rng(0).permutation(len(X))
+    train = order[:n_train]
+    documents = [X[i] for i in order[n_train : n_train + n_docs]]
+    start = time.perf_counter()
+    model = make_pipeline(
+        CharQuantizer(max_length=max_length),
+        CharCNNClassifier(
+            size=size,
+            max_epochs=1,
+            batch_size=batch_size,
+            validation_fraction=0,
+            device="cpu",
+            random_state=0,
+        ),
+    ).fit([X[i] for i in train], y[train])
+    print(f"fitted in {time.perf_counter() - start:.1f} s")
+    return model, documents

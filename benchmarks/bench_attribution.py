@@ -23,15 +23,10 @@ process computed.
 from __future__ import annotations
 
 import argparse
-import time
 
-import numpy as np
 import torch
-from _common import CLOCKS, best_of, command_line, write_result
-from sklearn.pipeline import make_pipeline
+from _common import CLOCKS, best_of, command_line, one_epoch_ag_model, write_result
 
-from sklearn_charcnn import CharCNNClassifier, CharQuantizer
-from sklearn_charcnn.datasets import load_ag_news
 from sklearn_charcnn.inspection import char_attributions
 
 
@@ -53,22 +48,12 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    X, y = load_ag_news(return_X_y=True)
-    order = np.random.default_rng(0).permutation(len(X))
-    train = order[: args.n_train]
-    documents = [X[i] for i in order[args.n_train : args.n_train + args.n_docs]]
-    start = time.perf_counter()
-    model = make_pipeline(
-        CharQuantizer(max_length=args.max_length),
-        CharCNNClassifier(
-            size=args.size,
-            max_epochs=1,
-            validation_fraction=0,
-            device="cpu",
-            random_state=0,
-        ),
-    ).fit([X[i] for i in train], y[train])
-    print(f"fitted in {time.perf_counter() - start:.1f} s")
+    model, documents = one_epoch_ag_model(
+        size=args.size,
+        max_length=args.max_length,
+        n_train=args.n_train,
+        n_docs=args.n_docs,
+    )
 
     methods = {
         "predict_proba": lambda: [model.predict_proba([d]) for d in documents],

@@ -184,8 +184,8 @@ def write_getting_started(results_dir, generated_dir):
 
     Every number of the front page and the FAQ is a substitution defined here
     from the recorded results: the char-CNN in ``accuracy_ag.json``, the
-    tuned TF-IDF baselines in ``accuracy_ag_tfidf.json`` (or in
-    ``accuracy_ag.json`` itself, in older records). If a file is missing or
+    tuned TF-IDF baselines of the same run (or, in records without them,
+    ``accuracy_ag_tfidf.json``). If a file is missing or
     reshaped, each substitution says so instead of showing a stale figure.
     """
     results_dir, generated_dir = Path(results_dir), Path(generated_dir)
@@ -194,15 +194,16 @@ def write_getting_started(results_dir, generated_dir):
     table = f"*No result is recorded in* ``benchmarks/results/accuracy_ag.json`` {missing}.\n"
     try:
         cnn_record = _load(results_dir / "accuracy_ag.json")
-        tfidf_record = _load(results_dir / "accuracy_ag_tfidf.json")
-        records = [r for r in (cnn_record, tfidf_record) if r is not None]
         cnn_rows = [row for row in _rows(cnn_record) if row["model"] == "char-cnn"]
-        tfidf_rows = [
-            row for row in _rows(tfidf_record) if row["model"] in _TFIDF_NAMES
-        ]
+        # The baselines of the same run when it has them; else the record of
+        # the tuned baselines measured on their own.
+        records = [cnn_record]
+        tfidf_rows = [row for row in _rows(cnn_record) if row["model"] in _TFIDF_NAMES]
         if not tfidf_rows:
+            tfidf_record = _load(results_dir / "accuracy_ag_tfidf.json")
+            records.append(tfidf_record)
             tfidf_rows = [
-                row for row in _rows(cnn_record) if row["model"] in _TFIDF_NAMES
+                row for row in _rows(tfidf_record) if row["model"] in _TFIDF_NAMES
             ]
         copies = _rows(_load(results_dir / "augmentation_ag_copies.json"))
         subs.update(_compare_substitutions(cnn_rows[0], tfidf_rows, records, copies))

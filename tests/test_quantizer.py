@@ -261,24 +261,7 @@ def reference_codes(doc, alphabet, max_length, lowercase, reverse):
 @pytest.mark.parametrize("lowercase", [True, False])
 @pytest.mark.parametrize("reverse", [True, False])
 def test_matches_character_by_character_reference(alphabet, lowercase, reverse):
-    # Mixed scripts, Latin-1 capitals, characters whose lower case is longer
-    # (İ) or lands in ASCII (KELVIN SIGN), emoji, and empty documents.
-    pieces = [
-        "Ab",
-        "c!",
-        " ",
-        "É",
-        "é",
-        "İ",
-        "\u212a",
-        "😀",
-        "中文",
-        "ｋＫ",
-        "\n",
-        "Z9",
-    ]
-    rng = np.random.default_rng(0)
-    docs = ["".join(rng.choice(pieces, size=n)) for n in rng.integers(0, 12, 60)]
+    docs = varied_corpus(60, 12)  # the pieces are listed at CORPUS_PIECES
     quantizer = CharQuantizer(
         alphabet=alphabet, max_length=9, lowercase=lowercase, reverse=reverse
     ).fit(docs)

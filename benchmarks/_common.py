@@ -52,10 +52,29 @@ def find_wordnet() -> None:
 
 
 def machine_info() -> dict:
-    """Describe the machine a result was measured on."""
+    """Describe the machine a result was measured on.
+
+    The engine's description plus the CPU model and whether it computes
+    bfloat16 natively: CPU speed ratios depend on both (a BLAS or a
+    precision that is fast on one processor can be slow on another).
+    """
+    from sklearn_charcnn._training import has_native_bf16
     from sklearn_charcnn.compare import machine_info
 
-    return machine_info()
+    info = machine_info()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        fields = {}
+        for line in cpuinfo.read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip(), value.strip())
+        if "model name" in fields:
+            info["cpu_model"] = (
+                f"{fields['model name']} (family {fields.get('cpu family', '?')}, "
+                f"model {fields.get('model', '?')})"
+            )
+    info["cpu_native_bf16"] = has_native_bf16("cpu")
+    return info
 
 
 def command_line(argv=None) -> str:

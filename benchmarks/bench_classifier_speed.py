@@ -7,23 +7,26 @@ the small network with the default recipe's settings (batch normalisation,
 AdamW with weight decay 0.05, label smoothing 0.1) in a plain PyTorch loop,
 interleaving, step by step and in one run:
 
-- ``reference``: the forward pass as it was before the channels-last CPU
-  path (copied below: channels-first convolutions, ``embedding_bag`` first
-  layer with autograd's backward, ReLU before pooling), AdamW's default
-  per-parameter loop;
-- ``network``: :class:`~sklearn_charcnn.network.CharCNNModule` as it is,
-  same AdamW;
+- ``reference``: the forward pass as it was when CPU training speed was
+  first measured (copied below: ``embedding_bag`` first layer, ReLU before
+  max-pooling), AdamW's default per-parameter loop;
+- ``network``: :class:`~sklearn_charcnn.network.CharCNNModule` as it is
+  (max-pooling before the ReLU, the first layer's bias folded into its
+  table), same AdamW;
 - ``network + foreach`` and ``network + fused``: the same with
-  ``AdamW(foreach=True)`` or ``AdamW(fused=True)``, the training loop's
-  lever;
+  ``AdamW(foreach=True)`` or ``AdamW(fused=True)`` (the default recipe's);
+- ``network + fused + bf16 autocast``: the estimator's default
+  ``precision="auto"`` on a CPU with bf16 instructions (shown only there);
 
 and times prediction (``reference`` under ``torch.no_grad`` with the
 training batch size, as skorch predicts; ``network`` likewise; ``network``
-under ``torch.inference_mode`` with ``--predict-batch-size``). Both networks
-start from the same weights and compute the same function. It prints the
-throughputs, their ratio to the reference, the measured fp32 GEMM peak of
-the machine (a large ``torch.mm``), the FLOPs a training step and a
-prediction execute per sample, and the fraction of the peak reached.
+under ``torch.inference_mode`` with ``--predict-batch-size``, in float32 as
+the estimator predicts on the CPU, and under bf16 autocast for comparison).
+All start from the same weights and compute the same function. It prints
+the throughputs, their ratio to the reference, the best measured fp32
+throughput of the machine's dense kernels (a large ``torch.mm`` and a
+256-channel convolution: see :func:`gemm_peak`), the FLOPs a training step
+and a prediction execute per sample, and the fraction of that peak reached.
 Random codes in the paper's 70-code range: throughput does not depend on
 the text.
 
@@ -65,11 +68,18 @@ from sklearn_charcnn.network import (
     init_weights,
 )
 
+# Whether this CPU has native bf16 arithmetic (AVX512-BF16 or AMX), which
+# oneDNN uses under autocast; elsewhere bf16 is emulated and slow.
+BF16 = (
+    torch.backends.mkldnn.is_available()
+    and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+)
+
 # ------------------------------------------------ the network's reference path
 
 
 def reference(module, codes):
-    """The forward pass of CharCNNModule before the channels-last CPU path.
+    """The forward pass of CharCNNModule when CPU speed was first measured.
 
     A copy of the code it replaced, reading the same parameters: the first
     layer as one ``embedding_bag`` over the weight table with code 0's
@@ -142,15 +152,31 @@ CLOCKS = {
 
 
 def gemm_peak(clock=time.perf_counter, size=2048, repeat=5):
-    """Best fp32 GFLOP/s of a ``size`` x ``size`` matrix product."""
+    """Best fp32 GFLOP/s of the machine's dense kernels, and which one.
+
+    Two kernels, both dense fp32 products: a ``size`` x ``size`` matrix
+    product (``torch.mm``, the BLAS PyTorch was built with) and a
+    256-channel, width-3 temporal convolution over 32 x 256 positions
+    (oneDNN's kernel, the network's own shape). Which one is faster depends
+    on the CPU: a BLAS tuned for one vendor's processors can reach half the
+    speed of oneDNN on another's.
+    """
     a, b = torch.randn(size, size), torch.randn(size, size)
-    torch.mm(a, b)
-    best = math.inf
-    for _ in range(repeat):
-        start = clock()
-        torch.mm(a, b)
-        best = min(best, clock() - start)
-    return 2 * size**3 / best / 1e9
+    x, w = torch.randn(32, 256, 256), torch.randn(256, 256, 3)
+    kernels = {
+        "torch.mm": (lambda: torch.mm(a, b), 2 * size**3),
+        "conv1d": (lambda: F.conv1d(x, w), 2 * 32 * 256 * 256 * 3 * 254),
+    }
+    rates = {}
+    for name, (func, flops) in kernels.items():
+        func()
+        best = math.inf
+        for _ in range(repeat):
+            start = clock()
+            func()
+            best = min(best, clock() - start)
+        rates[name] = flops / best / 1e9
+    return rates
 
 
 def time_network(args):
@@ -172,7 +198,7 @@ def time_network(args):
     )
     init_weights(template, generator=torch.Generator().manual_seed(0))
 
-    def trainer(forward, **optimizer_kwargs):
+    def trainer(forward, bf16=False, **optimizer_kwargs):
         module = copy.deepcopy(template).train()
         optimizer = torch.optim.AdamW(
             module.parameters(), lr=1e-3, weight_decay=0.05, **optimizer_kwargs
@@ -188,8 +214,9 @@ def time_network(args):
             if len(batch) < args.batch_size:  # full batches only
                 batches = iter(torch.randperm(args.n_samples).split(args.batch_size))
                 batch = next(batches)
-            logits = forward(module, codes[batch])
-            loss = F.cross_entropy(logits, labels[batch], label_smoothing=0.1)
+            with torch.autocast("cpu", torch.bfloat16, enabled=bf16):
+                logits = forward(module, codes[batch])
+            loss = F.cross_entropy(logits.float(), labels[batch], label_smoothing=0.1)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -202,11 +229,15 @@ def time_network(args):
         "network + foreach": trainer(network, foreach=True),
         "network + fused": trainer(network, fused=True),
     }
+    if BF16:
+        trainers["network + fused + bf16 autocast"] = trainer(
+            network, bf16=True, fused=True
+        )
     folded = copy.deepcopy(template).fold_batch_norm().eval()
 
-    def predictor(forward, batch_size, context):
+    def predictor(forward, batch_size, context, bf16=False):
         def predict():
-            with context():
+            with context(), torch.autocast("cpu", torch.bfloat16, enabled=bf16):
                 for i in range(0, args.n_predict, batch_size):
                     forward(folded, codes[i : i + batch_size]).softmax(1).argmax(1)
 
@@ -219,6 +250,10 @@ def time_network(args):
             network, args.predict_batch_size, torch.inference_mode
         ),
     }
+    if BF16:
+        predictors[
+            f"network + inference_mode, batch {args.predict_batch_size}, bf16"
+        ] = predictor(network, args.predict_batch_size, torch.inference_mode, True)
     # Warm up (allocator, thread pools), then interleave so that drifts in
     # the machine's load hit every variant alike.
     for func in (*trainers.values(), *predictors.values()):
@@ -243,9 +278,12 @@ def run_network(args):
     torch.set_num_threads(args.threads or torch.get_num_threads())
     preset = SIZES[args.size]
     clock = CLOCKS[args.clock]
-    peak = gemm_peak(clock)
+    before = gemm_peak(clock)
     step_s, predict_s = time_network(args)
-    peak = max(peak, gemm_peak(clock))  # before and after: the better estimate
+    after = gemm_peak(clock)  # before and after: the better estimate
+    rates = {name: max(before[name], after[name]) for name in before}
+    peak_kernel = max(rates, key=rates.get)
+    peak = rates[peak_kernel]
     forward_flops, train_flops = flops_per_sample(
         args.max_length, preset["n_filters"], preset["fc_width"], 4
     )
@@ -276,7 +314,11 @@ def run_network(args):
         f"max_length={args.max_length} batch_size={args.batch_size} "
         f"steps={args.steps} clock={args.clock} (median step time, interleaved)"
     )
-    print(f"fp32 GEMM peak (torch.mm 2048^2): {peak:.1f} GFLOP/s")
+    print(
+        "fp32 dense peak: "
+        + ", ".join(f"{name} {rate:.1f}" for name, rate in rates.items())
+        + f" GFLOP/s; the fractions below are of {peak_kernel}'s"
+    )
     print(
         f"executed per sample: {forward_flops / 1e9:.3f} GFLOP forward, "
         f"{train_flops / 1e9:.3f} GFLOP training step"
@@ -293,7 +335,8 @@ def run_network(args):
             f"{name:40s}{row['samples_per_s']:11.1f}"
             f"{row['ratio_to_reference']:8.2f}{row['fraction_of_peak']:9.1%}"
         )
-    best = max(train.values(), key=lambda row: row["samples_per_s"])
+    default = "network + fused + bf16 autocast" if BF16 else "network + fused"
+    inference = f"network + inference_mode, batch {args.predict_batch_size}"
     name = args.output or (
         f"network_speed_cpu_{args.max_length}_batch_{args.batch_size}"
     )
@@ -302,7 +345,7 @@ def run_network(args):
         {
             "question": "CPU training and prediction throughput of the network "
             "against its previous forward pass, and the fraction of the "
-            "machine's fp32 GEMM peak",
+            "machine's fp32 dense-kernel peak",
             "command": command_line(),
             "device": "cpu",
             "torch_threads": torch.get_num_threads(),
@@ -310,17 +353,21 @@ def run_network(args):
                 k: v for k, v in vars(args).items() if k not in ("output", "question")
             },
             "gemm_peak_gflop_per_s": peak,
+            "gemm_peak_kernel": peak_kernel,
+            "dense_kernels_gflop_per_s": rates,
             "forward_gflop_per_sample": forward_flops / 1e9,
             "train_step_gflop_per_sample": train_flops / 1e9,
             "train": train,
             "predict": predict,
             "summary": (
-                f"max_length={args.max_length}, batch {args.batch_size}: training "
-                f"{train['network']['ratio_to_reference']:.2f}x the previous "
-                f"forward pass ({best['ratio_to_reference']:.2f}x with the best "
-                f"optimizer setting, {best['fraction_of_peak']:.0%} of a "
-                f"{peak:.0f} GFLOP/s fp32 GEMM peak; {torch.get_num_threads()} "
-                f"thread(s), {args.clock} time)"
+                f"max_length={args.max_length}, batch {args.batch_size}, "
+                f"{torch.get_num_threads()} thread(s), {args.clock} time: the "
+                f"estimator's default training step ({default}) "
+                f"{train[default]['ratio_to_reference']:.2f}x the reference "
+                f"({train['network + fused']['ratio_to_reference']:.2f}x in "
+                f"float32), {train[default]['fraction_of_peak']:.0%} of a "
+                f"{peak:.0f} GFLOP/s fp32 peak ({peak_kernel}); float32 "
+                f"prediction {predict[inference]['ratio_to_reference']:.2f}x"
             ),
         },
     )

@@ -14,21 +14,16 @@ weight column of the character at ``t + k``, so
 
 a sum of ``kernel_size`` table look-ups (:class:`OneHotConv1d`).
 
-On the CPU, :class:`CharCNNModule` computes the same network in
-channels-last rows, (batch, length, channels): batch normalisation and
-max-pooling are several times cheaper there than on the short feature maps
-of the deeper layers, and each convolution becomes ``kernel_size`` large
-matrix products, one per kernel offset, over the batch read as one long
-sequence. Max-pooling comes before the ReLU, with which it commutes. Other
-devices, and CPU autocast, keep the channels-first layout (cuDNN's). Both
-layouts compute the same function and gradients, up to float rounding.
+Every other layer is PyTorch's own (``nn.Conv1d``, ``nn.BatchNorm1d``,
+``max_pool1d``), in the (batch, channels, length) layout its CPU (oneDNN) and
+CUDA (cuDNN) kernels are built for. Max-pooling comes before the ReLU, with
+which it commutes.
 """
 
 from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.autograd.function import once_differentiable
 from torch.nn import functional as F
 
 __all__ = [
@@ -181,7 +176,7 @@ class OneHotConv1d(nn.Module):
         -------
         out : torch.Tensor of shape (batch, out_channels, length - kernel_size + 1)
         """
-        return _one_hot_conv_rows(codes, self.weight, self.bias).transpose(1, 2)
+        return _one_hot_conv(codes, self.weight, self.bias).transpose(1, 2)
 
     def extra_repr(self) -> str:
         """Describe the layer in the module's printout."""
@@ -191,115 +186,7 @@ class OneHotConv1d(nn.Module):
         )
 
 
-# Training on the CPU: the network in channels-last rows.
-#
-# PyTorch's CPU kernels for batch normalisation and max-pooling are much
-# faster on (rows, channels) data than on (batch, channels, length) data with
-# the short lengths of the deeper layers (17 to 83 positions at 256
-# characters), and a convolution over channels-last rows is a handful of
-# large matrix products. The two functions below compute the convolutions in
-# that layout; CharCNNModule uses them on the CPU.
-
-
-class _ShiftedConv1d(torch.autograd.Function):
-    """A temporal convolution of channels-last rows, as ``kernel`` GEMMs.
-
-    The batch ``x`` of shape (batch, length, channels) is read as one long
-    sequence of ``batch * length`` rows, and kernel offset ``k`` multiplies
-    the rows shifted by ``k``: ``out[t] = bias + sum_k x[t + k] @ W_k``. The
-    ``kernel - 1`` outputs at the end of each document straddle two
-    documents and are dropped. Every product is one large matrix product on
-    contiguous rows, with no unfolded copy of the input.
-    """
-
-    @staticmethod
-    def forward(ctx, x, weight, bias):
-        batch, length, channels = x.shape
-        out_channels, _, kernel = weight.shape
-        rows = batch * length - kernel + 1
-        flat = x.reshape(-1, channels)
-        columns = weight.permute(2, 1, 0).contiguous()  # (kernel, in, out)
-        out = x.new_empty(batch * length, out_channels)
-        valid = out[:rows]
-        torch.addmm(bias, flat[:rows], columns[0], out=valid)
-        for k in range(1, kernel):
-            valid.addmm_(flat[k : k + rows], columns[k])
-        ctx.save_for_backward(flat, columns)
-        ctx.batch_length = (batch, length)
-        return out.view(batch, length, out_channels)[:, : length - kernel + 1]
-
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad):
-        flat, columns = ctx.saved_tensors
-        batch, length = ctx.batch_length
-        kernel, channels, out_channels = columns.shape
-        rows = batch * length - kernel + 1
-        # The dropped outputs get a zero gradient.
-        padded = grad.new_empty(batch, length, out_channels)
-        padded[:, : length - kernel + 1] = grad
-        padded[:, length - kernel + 1 :] = 0
-        grad_rows = padded.view(-1, out_channels)[:rows]
-        grad_x = grad_weight = grad_bias = None
-        if ctx.needs_input_grad[0]:
-            grad_flat = flat.new_empty(batch * length, channels)
-            torch.mm(grad_rows, columns[0].t(), out=grad_flat[:rows])
-            grad_flat[rows:] = 0
-            for k in range(1, kernel):
-                grad_flat[k : k + rows].addmm_(grad_rows, columns[k].t())
-            grad_x = grad_flat.view(batch, length, channels)
-        if ctx.needs_input_grad[1]:
-            grad_columns = torch.empty_like(columns)
-            for k in range(kernel):
-                torch.mm(flat[k : k + rows].t(), grad_rows, out=grad_columns[k])
-            grad_weight = grad_columns.permute(2, 1, 0)
-        if ctx.needs_input_grad[2]:
-            grad_bias = grad_rows.sum(0)
-        return grad_x, grad_weight, grad_bias
-
-
-_CHUNK_ROWS = 2048
-
-
-class _OneHotConv1dRows(torch.autograd.Function):
-    """:class:`OneHotConv1d` with channels-last output, (batch, length, out).
-
-    The backward pass adds the output gradients into the weight columns of
-    the codes (one ``index_add_`` per kernel offset), which is cheaper on
-    the CPU than the sorting backward of ``embedding_bag``.
-    """
-
-    @staticmethod
-    def forward(ctx, codes, weight, bias):
-        ctx.save_for_backward(codes)
-        ctx.weight_shape = weight.shape
-        return _one_hot_conv_rows(codes, weight, bias)
-
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad):
-        (codes,) = ctx.saved_tensors
-        out_channels, n_codes, kernel = ctx.weight_shape
-        out_length = codes.shape[1] - kernel + 1
-        grad = grad.contiguous()
-        codes = codes.long()
-        grad_columns = grad.new_zeros(kernel, n_codes, out_channels)
-        # A few documents at a time, so that their gradient rows stay in the
-        # cache for the ``kernel`` passes (4x faster than whole-batch passes
-        # at 1014 characters).
-        step = max(1, _CHUNK_ROWS // out_length)
-        for start in range(0, len(codes), step):
-            rows = grad[start : start + step].reshape(-1, out_channels)
-            chunk = codes[start : start + step]
-            for k in range(kernel):
-                grad_columns[k].index_add_(
-                    0, chunk[:, k : k + out_length].reshape(-1), rows
-                )
-        grad_columns[:, 0] = 0  # code 0 is the zero vector: no weight is used
-        return None, grad_columns.permute(2, 1, 0), grad.sum((0, 1))
-
-
-def _one_hot_conv_rows(
+def _one_hot_conv(
     codes: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor
 ) -> torch.Tensor:
     """Return ``OneHotConv1d``'s output as (batch, length, out)."""
@@ -507,56 +394,22 @@ class CharCNNModule(nn.Module):
         -------
         logits : torch.Tensor of shape (batch, n_classes)
         """
-        codes = self._pad(codes)
-        if codes.device.type == "cpu" and not torch.is_autocast_enabled("cpu"):
-            features = self._features_rows(codes)
-        else:
-            features = self._features(codes)
-        return self._classify(features)
+        return self._classify(self._features(self._pad(codes)))
 
     def _features(self, codes: torch.Tensor) -> torch.Tensor:
-        """Compute the convolutions in (batch, channels, length) layout."""
+        """Compute the six convolutions, (batch, channels, length) layout."""
         x = codes
         for index, (conv, pool) in enumerate(zip(self.convs, self.pools, strict=True)):
             x = conv(x)
             if self.norms is not None:
                 x = self.norms[index](x)
-            x = F.relu(x)
-            if pool:
-                x = F.max_pool1d(x, pool)
-        return x.flatten(1)
-
-    def _features_rows(self, codes: torch.Tensor) -> torch.Tensor:
-        """Compute the convolutions in channels-last rows (faster on the CPU)."""
-        first = self.convs[0]
-        grad = torch.is_grad_enabled()
-        x = _OneHotConv1dRows.apply(codes, first.weight, first.bias)
-        for index, (conv, pool) in enumerate(zip(self.convs, self.pools, strict=True)):
-            if index:
-                x = _ShiftedConv1d.apply(x, conv.weight, conv.bias)
-            # The ReLU may overwrite a tensor this loop made, not the view
-            # returned by a custom autograd function.
-            fresh = index == 0 or not grad
-            if self.norms is not None:
-                batch, length, channels = x.shape
-                x = self.norms[index](x.reshape(-1, channels))
-                x = x.view(batch, length, channels)
-                fresh = True
             if pool:
                 # relu(max(.)) == max(relu(.)): pooling first leaves the
                 # ReLU a third of the values.
-                if grad:
-                    # The gradient goes to the first maximum of each window.
-                    x = F.max_pool1d(x.transpose(1, 2), pool).transpose(1, 2)
-                else:
-                    # Without a gradient, a reduction over window views
-                    # is several times faster than max_pool1d on this layout.
-                    x = x[:, : x.shape[1] // pool * pool].unflatten(1, (-1, pool))
-                    x = x.amax(2)
-                fresh = True
-            x = F.relu(x, inplace=fresh)
+                x = F.max_pool1d(x, pool)
+            x = F.relu(x)
         # The paper's flattening order: feature map by feature map.
-        return x.transpose(1, 2).flatten(1)
+        return x.flatten(1)
 
     def _classify(self, x: torch.Tensor) -> torch.Tensor:
         generator = self.generator

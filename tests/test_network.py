@@ -113,7 +113,6 @@ def test_training_step_is_the_papers_network(batch_norm):
         40, 150, 3, n_filters=8, fc_width=16, dropout=0.0, batch_norm=batch_norm
     ).double()
     reference = copy.deepcopy(net)
-    # 20 documents: the first layer's backward takes them in two chunks.
     codes = torch.randint(0, 40, (20, 150), dtype=torch.uint8)
     codes[1, -60:] = 0
     upstream = torch.randn(20, 3, dtype=torch.float64)

@@ -140,6 +140,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="seed of the split and of the char-CNN (default: %(default)s)",
     )
     split.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on the Dask cluster of this scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (needs the dask extra; WordNet is set up on the "
+        "workers for --augment)",
+    )
+    split.add_argument(
         "--models",
         type=_model_list,
         default=list(MODEL_NAMES),
@@ -230,6 +237,7 @@ def _compare(args, argv: Sequence[str]) -> int:
         progress=_progress(args.quiet),
         corpus_name=corpus.name,
         command=shlex.join(["sklearn-charcnn", *argv]),
+        scheduler=args.scheduler,
     )
     print(comparison.table())
     output_dir = Path(args.output_dir)

@@ -12,7 +12,9 @@ accuracy benchmarks and the documentation all run:
   quantizer's ``max_length``;
 - :func:`evaluate` fits and scores them on one stratified hold-out split or
   on cross-validation folds, with a 95% confidence interval per accuracy and
-  McNemar's paired test between the char-CNN and each baseline;
+  McNemar's paired test between the char-CNN and each baseline; the fits
+  run through :class:`joblib.Parallel`, in this process by default or on
+  the workers of a Dask cluster (``scheduler``);
 - :func:`run_comparison` does all of it and returns a :class:`Comparison`,
   the one result record: it formats its table and summary lines and
   round-trips through JSON.
@@ -40,10 +42,12 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -66,6 +70,7 @@ __all__ = [
     "Corpus",
     "ModelResult",
     "PairedTest",
+    "SCHEDULER_TIMEOUT_S",
     "charcnn_params",
     "evaluate",
     "load_corpus",
@@ -89,6 +94,12 @@ BASELINE_C_GRID = (1.0, 3.0, 10.0, 30.0)
 """The inverse regularisation strengths the TF-IDF baselines choose from."""
 
 SCHEMA = "sklearn-charcnn/comparison/1"
+
+SCHEDULER_TIMEOUT_S = 10.0
+"""Seconds :func:`evaluate` waits for a Dask scheduler to answer.
+
+Less when Dask's ``distributed.comm.timeouts.connect`` setting is lower.
+"""
 
 # -------------------------------------------------------------------- data
 
@@ -656,7 +667,12 @@ def _charcnn_callbacks(model, name, X_test, y_test, y_train, test_curve, lines):
 
 
 def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
-    """Fit one model, predict the test documents; return predictions and facts."""
+    """Fit one model, predict the test documents.
+
+    One task of :func:`evaluate`'s ``joblib.Parallel``: it returns the
+    predictions, the fold's facts, the device and the fitted model (the
+    same object as ``model`` when the task ran in this process).
+    """
     extra = []
     if _is_charcnn(model) and isinstance(model, Pipeline):
         extra = _charcnn_callbacks(model, name, X_test, y_test, y_train, **options)
@@ -699,7 +715,7 @@ def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
         ]
         fold["params"] = {"epochs_run": len(history)}
     device = str(getattr(final, "device_", "cpu"))
-    return y_pred, fold, device
+    return y_pred, fold, device, model
 
 
 def _splits(X, y, cv, test_size, random_state):
@@ -729,8 +745,15 @@ def evaluate(
     reference: str = "char-cnn",
     confidence: float = 0.95,
     n_bootstrap: int = 10_000,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Fit and score models on the same split(s) of one corpus.
+
+    Every (model, split) pair is one task of a :class:`joblib.Parallel`:
+    sequential in this process by default (or as an enclosing
+    :func:`joblib.parallel_config` says), on a Dask cluster with
+    ``scheduler``. Where the tasks run changes no score: with the same
+    number of PyTorch threads per fit, the record is the same.
 
     Parameters
     ----------
@@ -761,11 +784,27 @@ def evaluate(
         Level of the accuracy intervals.
     n_bootstrap : int, default=10_000
         Bootstrap draws for a hold-out split's intervals (seeded with 0).
+    scheduler : str, default=None
+        Address of a Dask scheduler (e.g. ``"tcp://10.0.0.5:8786"``): run
+        the fits on its workers, as many at a time as they have task
+        threads, through :class:`~sklearn_charcnn.parallel.DaskBackend`.
+        When a model has a ``ThesaurusAugmenter``,
+        :class:`~sklearn_charcnn.parallel.WordNetWorkerPlugin` is registered
+        first. Needs the ``dask`` extra. The models come back fitted as in
+        a local run; ``log`` reports a fit when it is sent and when its
+        result arrives, while per-epoch lines print on the workers.
 
     Returns
     -------
     comparison : Comparison
-        ``models``, ``paired_tests`` and ``evaluation`` filled in.
+        ``models``, ``paired_tests`` and ``evaluation`` filled in (with the
+        ``scheduler`` address when one was used).
+
+    Raises
+    ------
+    OSError
+        If no scheduler answers at ``scheduler`` within
+        :data:`SCHEDULER_TIMEOUT_S` seconds.
 
     Examples
     --------
@@ -785,33 +824,50 @@ def evaluate(
     predictions = {name: [] for name in models}
     folds = {name: [] for name in models}
     devices = {}
-    tested = []
-    for k, (train, test) in enumerate(splits, 1):
-        X_train, X_test = [X[i] for i in train], [X[i] for i in test]
-        where = f"fold {k}/{len(splits)}, " if len(splits) > 1 else ""
-        for i, (name, template) in enumerate(models.items(), 1):
-            model = template if len(splits) == 1 else clone(template)
-            log(
-                f"[{i}/{len(models)}] {name}: {where}fitting on {len(train):,} documents"
-            )
-            y_pred, fold, devices[name] = _fit_and_predict(
-                name,
-                model,
-                X_train,
-                y[train],
-                X_test,
-                y[test],
-                test_curve=test_curve,
-                lines=epoch_lines,
-            )
+    sent = []  # (model number, name, template) of each task, in order
+
+    def tasks():
+        # A generator: joblib takes the next task only when a worker is
+        # free (sequentially: after the previous result), so each "fitting"
+        # line is logged when its fit starts or is sent.
+        for k, (train, test) in enumerate(splits, 1):
+            X_train, X_test = [X[i] for i in train], [X[i] for i in test]
+            where = f"fold {k}/{len(splits)}, " if len(splits) > 1 else ""
+            for i, (name, template) in enumerate(models.items(), 1):
+                model = template if len(splits) == 1 else clone(template)
+                sent.append((i, name, template))
+                log(
+                    f"[{i}/{len(models)}] {name}: {where}fitting on "
+                    f"{len(train):,} documents"
+                )
+                yield delayed(_fit_and_predict)(
+                    name,
+                    model,
+                    X_train,
+                    y[train],
+                    X_test,
+                    y[test],
+                    test_curve=test_curve,
+                    lines=epoch_lines,
+                )
+
+    with _backend(scheduler, models):
+        results = Parallel(return_as="generator")(tasks())
+        for number, (y_pred, fold, device, fitted) in enumerate(results):
+            i, name, template = sent[number]
+            if len(splits) == 1 and fitted is not template:
+                # Fitted in another process: the caller's model becomes the
+                # fitted one, as in a local run (scikit-learn estimators keep
+                # their whole state in __dict__, as their pickles do).
+                template.__dict__.update(fitted.__dict__)
+            devices[name] = device
             log(
                 f"[{i}/{len(models)}] {name}: accuracy {fold['accuracy']:.4f}, fit "
                 f"{fold['fit_s']:.1f} s, predict {fold['predict_s']:.1f} s"
             )
             predictions[name].append(y_pred)
             folds[name].append(fold)
-        tested.append(y[test])
-    y_tested = np.concatenate(tested)
+    y_tested = np.concatenate([y[test] for _, test in splits])
     correct = {name: np.concatenate(predictions[name]) == y_tested for name in models}
     results = []
     for name in models:
@@ -884,7 +940,61 @@ def evaluate(
         "interval": interval,
         "paired_test": "McNemar",
     }
+    if scheduler is not None:
+        evaluation["scheduler"] = scheduler
     return Comparison(models=results, paired_tests=tests, evaluation=evaluation)
+
+
+def _uses_wordnet(models) -> bool:
+    from sklearn_charcnn.augmenter import ThesaurusAugmenter
+
+    return any(
+        isinstance(step, ThesaurusAugmenter)
+        for model in models.values()
+        if isinstance(model, Pipeline)
+        for _, step in model.steps
+    )
+
+
+def _connect(address: str):
+    """Return a Dask client of the scheduler at ``address``, or raise OSError."""
+    from sklearn_charcnn.parallel import _check_distributed
+
+    _check_distributed("evaluate(scheduler=...)")
+    import dask
+    import distributed
+    from dask.utils import parse_timedelta
+
+    timeout = min(
+        SCHEDULER_TIMEOUT_S,
+        parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s"),
+    )
+    try:
+        return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except OSError as exc:
+        raise OSError(
+            f"No Dask scheduler answered at {address!r} within {timeout:g} s "
+            f"({exc}). Check the address, or start a scheduler there "
+            "(`dask scheduler`) and its workers (`dask worker ADDRESS`)."
+        ) from None
+
+
+@contextmanager
+def _backend(scheduler: str | None, models):
+    """Run the enclosed ``joblib.Parallel`` on the Dask cluster, if one is given."""
+    if scheduler is None:
+        yield
+        return
+    from sklearn_charcnn.parallel import DaskBackend, WordNetWorkerPlugin
+
+    client = _connect(scheduler)
+    try:
+        if _uses_wordnet(models):
+            client.register_plugin(WordNetWorkerPlugin())
+        with parallel_config(backend=DaskBackend(client=client), n_jobs=-1):
+            yield
+    finally:
+        client.close()
 
 
 def machine_info() -> dict:
@@ -946,6 +1056,7 @@ def run_comparison(
     question: str | None = None,
     command: str | None = None,
     notes: Sequence[str] = (),
+    scheduler: str | None = None,
 ) -> Comparison:
     """Build the models, evaluate them on one corpus, return the record.
 
@@ -978,6 +1089,8 @@ def run_comparison(
         The record's ``name``, ``question`` and ``command``.
     notes : sequence of str, default=()
         Extra summary lines for the record.
+    scheduler : str, default=None
+        Address of a Dask scheduler to run the fits on (see :func:`evaluate`).
 
     Returns
     -------
@@ -1023,6 +1136,7 @@ def run_comparison(
         test_curve=test_curve,
         epoch_lines=progress == "lines",
         log=None if progress == "none" else _stderr_log,
+        scheduler=scheduler,
     )
     comparison.name = name
     if question is not None:

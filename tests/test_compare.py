@@ -1,16 +1,22 @@
-"""Tests of the experiment engine, without the command line."""
+"""Tests of the experiment engine (and of the command's --scheduler option)."""
 
+import contextlib
 import csv
 import math
+import os
+import socket
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_charcnn._stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
+from sklearn_charcnn.cli import main
 from sklearn_charcnn.compare import (
     BASELINE_C_GRID,
     CHARCNN_DEFAULTS,
@@ -300,3 +306,179 @@ def test_load_corpus_reads_a_data_set_from_the_data_home():
     )
     # 6 training + 2 test articles of the fixture.
     assert (len(corpus.data), corpus.name) == (8, "AG News all")
+
+
+# ------------------------------------------------------------ on Dask
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """A scheduler with two worker processes of one thread, on 127.0.0.1.
+
+    The workers start without ``NLTK_DATA``: only the WordNet plugin that
+    ``evaluate`` registers can point them at WordNet.
+    """
+    distributed = pytest.importorskip("distributed")
+    saved = dict(os.environ)
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        env={"NLTK_DATA": ""},
+    )
+    yield cluster.scheduler_address
+    cluster.close()
+    # The nanny wrote OMP_NUM_THREADS=1 (and others) into this environment.
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def one_torch_thread():
+    """Run the sequential reference with the workers' single torch thread."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def without_timings(record):
+    """The record's results, less the seconds, which differ from run to run."""
+    rows = []
+    for model in record.models:
+        row = {k: v for k, v in vars(model).items() if not k.endswith("_s")}
+        row["folds"] = [
+            {
+                **{k: v for k, v in fold.items() if not k.endswith("_s")},
+                "history": [
+                    {k: v for k, v in epoch.items() if k != "dur"}
+                    for epoch in fold.get("history", [])
+                ],
+            }
+            for fold in model.folds
+        ]
+        rows.append(row)
+    return rows, record.paired_tests
+
+
+def where_fitted():
+    """A classifier that records the process it was fitted in.
+
+    Defined in a function, so that Dask ships the class to the workers by
+    value rather than by a module name they cannot import.
+    """
+
+    class WhereFitted(DummyClassifier):
+        def fit(self, X, y, sample_weight=None):
+            self.pid_ = os.getpid()
+            return super().fit(X, y, sample_weight)
+
+    return WhereFitted(strategy="most_frequent")
+
+
+# Each cluster's scheduler serves /metrics on port 8787 or, when taken, another.
+ignore_metrics_port = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+
+
+@ignore_metrics_port
+def test_cross_validation_on_a_dask_scheduler_gives_the_sequential_scores(
+    scheduler,
+):
+    X, y = read_tiny_csv()
+
+    def compare(**options):
+        return run_comparison(
+            X,
+            y,
+            models=["char-cnn", "tfidf-word"],
+            charcnn=TINY_CHARCNN,
+            cv=2,
+            corpus_name="tiny",
+            **options,
+        )
+
+    with one_torch_thread():
+        sequential = compare()
+    on_dask = compare(scheduler=scheduler)
+    assert on_dask.evaluation == {**sequential.evaluation, "scheduler": scheduler}
+    assert without_timings(on_dask) == without_timings(sequential)
+    assert len(on_dask["char-cnn"].folds) == 2
+
+
+@ignore_metrics_port
+def test_models_fitted_on_dask_come_back_fitted(scheduler):
+    X, y = read_tiny_csv()
+    models = {"dummy": where_fitted(), **make_models(["tfidf-word"])}
+    record = evaluate(models, X, y, scheduler=scheduler, reference="tfidf-word")
+    assert models["dummy"].pid_ != os.getpid()  # it ran on a worker
+    assert record["dummy"].accuracy == 0.5  # 4 of 8 test documents per topic
+    # On a hold-out split the caller's models are the fitted ones.
+    assert models["dummy"].classes_.tolist() == ["scitech", "sports"]
+    search = models["tfidf-word"][-1]
+    assert search.best_params_ == record["tfidf-word"].params
+
+
+@pytest.mark.wordnet
+@ignore_metrics_port
+def test_augmented_comparison_on_dask_sets_up_wordnet_on_the_workers(scheduler):
+    X, y = read_tiny_csv()
+
+    def compare(**options):
+        return run_comparison(
+            X, y, models=["char-cnn"], charcnn=TINY_CHARCNN, augment=1, **options
+        )
+
+    with one_torch_thread():
+        sequential = compare()
+    assert without_timings(compare(scheduler=scheduler)) == without_timings(sequential)
+
+
+def test_unreachable_scheduler_fails_within_seconds():
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    X, y = read_tiny_csv()
+    address = f"tcp://127.0.0.1:{closed_port()}"
+    start = time.perf_counter()
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(
+            OSError, match=f"No Dask scheduler answered at '{address}' within 1 s"
+        ):
+            evaluate(make_models(["tfidf-word"]), X, y, scheduler=address)
+    assert time.perf_counter() - start < 10
+
+
+def test_compare_command_reports_an_unreachable_scheduler(tmp_path, capsys):
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    address = f"tcp://127.0.0.1:{closed_port()}"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        status = main(
+            [
+                "compare",
+                "--csv",
+                str(TINY_CSV),
+                "--models",
+                "tfidf-word",
+                "--scheduler",
+                address,
+                "--quiet",
+                "--no-plot",
+                "--output-dir",
+                str(tmp_path),
+            ]
+        )
+    assert status == 1
+    assert (
+        f"error: No Dask scheduler answered at '{address}'" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "compare.json").exists()

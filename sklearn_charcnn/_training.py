@@ -186,13 +186,31 @@ class _BatchSampler:
     the code matrix with one numpy fancy index instead of collating
     ``batch_size`` single rows. ``epoch_rows`` restricts epoch ``e`` to
     ``epoch_rows[e % len(epoch_rows)]`` (per-epoch augmented copies).
+
+    With ``world_size > 1`` (data-parallel training), every process draws
+    the same order and keeps its shard, as
+    :class:`torch.utils.data.DistributedSampler` deals rows: the order is
+    padded by repeating its start to a multiple of ``world_size``, and
+    process ``rank`` keeps every ``world_size``-th row from position
+    ``rank``. The ``k``-th batches of all processes together are then
+    positions ``k * batch_size * world_size`` onwards of the order.
     """
 
-    def __init__(self, n_samples, batch_size, random_state=None, epoch_rows=None):
+    def __init__(
+        self,
+        n_samples,
+        batch_size,
+        random_state=None,
+        epoch_rows=None,
+        rank=0,
+        world_size=1,
+    ):
         self.n_samples = n_samples
         self.batch_size = batch_size
         self.random_state = random_state
         self.epoch_rows = epoch_rows
+        self.rank = rank
+        self.world_size = world_size
         self.epoch = 0
 
     def _rows(self):
@@ -205,15 +223,25 @@ class _BatchSampler:
         self.epoch += 1
         if self.random_state is not None:
             rows = rows[self.random_state.permutation(len(rows))]
+        if self.world_size > 1:
+            padded = -(-len(rows) // self.world_size) * self.world_size
+            rows = np.resize(rows, padded)[self.rank :: self.world_size]
         for start in range(0, len(rows), self.batch_size):
             yield rows[start : start + self.batch_size].tolist()
 
     def __len__(self):
-        return -(-len(self._rows()) // self.batch_size)
+        shard = -(-len(self._rows()) // self.world_size)
+        return -(-shard // self.batch_size)
 
 
 def batch_loader(
-    dataset, batch_size, shuffle=False, random_state=None, epoch_rows=None
+    dataset,
+    batch_size,
+    shuffle=False,
+    random_state=None,
+    epoch_rows=None,
+    rank=0,
+    world_size=1,
 ):
     """Build the DataLoader skorch uses for training and inference batches.
 
@@ -223,7 +251,12 @@ def batch_loader(
     random state.
     """
     sampler = _BatchSampler(
-        len(dataset), batch_size, random_state if shuffle else None, epoch_rows
+        len(dataset),
+        batch_size,
+        random_state if shuffle else None,
+        epoch_rows,
+        rank,
+        world_size,
     )
     # batch_size=None: the sampler already yields whole batches.
     return DataLoader(
@@ -270,9 +303,14 @@ class CharCNNNet(NeuralNetClassifier):
         self.module_ = module
         return self
 
+    def _dropout_seed(self) -> int:
+        return self.seed + 1
+
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         self.interrupted_ = False
-        self.module_.generator = torch.Generator(self.device).manual_seed(self.seed + 1)
+        self.module_.generator = torch.Generator(self.device).manual_seed(
+            self._dropout_seed()
+        )
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:

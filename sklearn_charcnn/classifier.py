@@ -54,6 +54,7 @@ from sklearn_charcnn._training import (
     plan_rows,
     slim,
 )
+from sklearn_charcnn.distributed import DataParallelNet, process_world
 from sklearn_charcnn.network import SIZES, CharCNNModule
 
 __all__ = ["RECIPES", "CharCNNClassifier"]
@@ -377,6 +378,17 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     ``clone``, ``get_params`` and grid-search names see, while skorch still
     runs the training loop, the callbacks and the validation split.
 
+    Data-parallel training: in a script started by ``torchrun`` that has
+    initialised a :mod:`torch.distributed` process group of several
+    processes, ``fit`` trains one network across them with PyTorch's
+    ``DistributedDataParallel``: each process trains on its shard of every
+    batch (``batch_size`` is per process), batch normalisation uses the
+    statistics of all shards, and every process ends with the same fitted
+    classifier, which pickles and predicts like any other. Every process
+    must call ``fit`` with the same data and parameters. See
+    :mod:`sklearn_charcnn.distributed` and the user guide page "Scaling
+    out".
+
     References
     ----------
     .. [1] X. Zhang, J. Zhao and Y. LeCun, "Character-level Convolutional
@@ -633,20 +645,25 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         return callbacks + extra, dirs
 
     def _build_net(
-        self, settings, device, n_codes, input_length, n_classes, plan, seed
+        self, settings, device, n_codes, input_length, n_classes, plan, seed, world=None
     ):
-        """Build the skorch net of a fit (``plan`` given) or a rebuild (``None``)."""
+        """Build the skorch net of a fit (``plan`` given) or a rebuild (``None``).
+
+        With a ``world`` of processes, the net trains this process's shard
+        of every batch (:class:`~sklearn_charcnn.distributed.DataParallelNet`).
+        """
         if plan is None:
             plan = RowPlan(train=np.arange(1), valid=None, epoch_rows=None)
             root = None
         else:
             root = f"fit-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        steps_per_epoch = math.ceil(
-            len(plan.epoch_rows[0] if plan.epoch_rows else plan.train)
-            / settings.batch_size
-        )
+        rows = len(plan.epoch_rows[0] if plan.epoch_rows else plan.train)
+        if world is not None:
+            rows = world.shard_length(rows)
+        steps_per_epoch = math.ceil(rows / settings.batch_size)
         callbacks, dirs = self._callbacks(settings, steps_per_epoch, root)
-        net = CharCNNNet(
+        net_class = CharCNNNet if world is None else DataParallelNet
+        net = net_class(
             CharCNNModule,
             module__n_codes=n_codes,
             module__input_length=input_length,
@@ -677,6 +694,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             callbacks=callbacks,
             device=device,
             verbose=self.verbose,
+            **({} if world is None else world.net_params()),
         )
         return net, dirs
 
@@ -721,6 +739,11 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         seed = int(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
+        # A torch.distributed process group of several processes: train one
+        # network across them, on rank 0's seed (sklearn_charcnn.distributed).
+        world = process_world()
+        if world is not None:
+            self.device_, seed = world.prepare_fit(self, data, settings, seed)
         plan = plan_rows(
             data.y_codes,
             data.origin,
@@ -731,7 +754,14 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         )
         n_classes = len(data.classes)
         net, dirs = self._build_net(
-            settings, self.device_, data.n_codes, data.X.shape[1], n_classes, plan, seed
+            settings,
+            self.device_,
+            data.n_codes,
+            data.X.shape[1],
+            n_classes,
+            plan,
+            seed,
+            world,
         )
         net.initialize()
         if warm:

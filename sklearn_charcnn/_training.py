@@ -4,12 +4,13 @@ Everything the classifier hands to skorch lives here: the learning-rate
 schedules that recipes carry as data, the validation split that keeps
 augmented copies beside their original, the batch sampler (with the
 per-epoch choice of copies), the skorch net subclass (weighted loss, local
-random generators, bfloat16 autocast on CUDA, Ctrl-C bookkeeping) and the
+random generators, bfloat16 autocast, Ctrl-C bookkeeping) and the
 clean-up that leaves a fitted net with nothing but its own state to pickle.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -267,6 +268,41 @@ def batch_loader(
 # -------------------------------------------------------------------- net
 
 
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def has_native_bf16(device) -> bool:
+    """Whether ``device`` computes in bfloat16 natively.
+
+    CUDA devices that support bf16, and CPUs with bf16 instructions
+    (AVX512-BF16 or AMX) that oneDNN uses under autocast. Elsewhere bf16 is
+    emulated, slower than float32.
+    """
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if device.type == "cpu" and torch.backends.mkldnn.is_available():
+        try:
+            return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        except (AttributeError, RuntimeError):  # an older or stripped build
+            return False
+    return False
+
+
+def autocast_bf16(precision: str, device, training: bool) -> bool:
+    """Whether a forward pass runs under bfloat16 autocast.
+
+    ``"float32"``: never; ``"bfloat16"``: always; ``"auto"``: where the
+    device computes bf16 natively, for training on any device and for
+    prediction on CUDA only, so that predictions on the CPU are float32:
+    the same on every CPU and the same as the model's exports.
+    """
+    if precision == "auto":
+        device = torch.device(device)
+        return has_native_bf16(device) and (training or device.type == "cuda")
+    return precision == "bfloat16"
+
+
 class CharCNNNet(NeuralNetClassifier):
     """skorch's classifier with what the char-CNN's training needs.
 
@@ -277,17 +313,27 @@ class CharCNNNet(NeuralNetClassifier):
     - ``X`` may be a dict ``{"codes": ..., "weight": ...}``: the loss is
       the mean of the per-row losses times their weights, in training and
       validation alike (unit weights give exactly the unweighted loss).
-    - On CUDA the forward pass runs under bfloat16 autocast; bf16 keeps
-      float32's exponent range, so no gradient scaling is needed.
+    - ``precision`` chooses bfloat16 autocast for the forward pass
+      (:func:`autocast_bf16`); bf16 keeps float32's exponent range, so no
+      gradient scaling is needed. The loss is computed in float32.
     - Ctrl-C during training (``KeyboardInterrupt``, which skorch ends the
       training loop on) is recorded in ``interrupted_``.
     """
 
-    def __init__(self, *args, init_scheme="default", init_std=0.05, seed=0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        init_scheme="default",
+        init_std=0.05,
+        seed=0,
+        precision="float32",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.init_scheme = init_scheme
         self.init_std = init_std
         self.seed = seed
+        self.precision = precision
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
@@ -338,10 +384,13 @@ class CharCNNNet(NeuralNetClassifier):
         if isinstance(x, Mapping):
             x = x["codes"]
         x = to_tensor(x, device=self.device)
-        if torch.device(self.device).type == "cuda" and torch.cuda.is_bf16_supported():
-            with torch.autocast("cuda", dtype=torch.bfloat16):
-                return self.module_(x).float()
-        return self.module_(x)
+        device = torch.device(self.device)
+        if autocast_bf16(self.precision, device, self.module_.training):
+            context = torch.autocast(device.type, dtype=torch.bfloat16)
+        else:
+            context = contextlib.nullcontext()
+        with context:
+            return self.module_(x).float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)

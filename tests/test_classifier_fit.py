@@ -14,6 +14,7 @@ from skorch.callbacks import Callback
 
 from sklearn_charcnn import CharQuantizer
 from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
+from sklearn_charcnn._training import has_native_bf16
 
 
 def augmented(X, n_copies, per_epoch=False):
@@ -267,3 +268,59 @@ def test_warm_start_with_other_classes_is_refused():
     with pytest.raises(ValueError, match="needs the same classes"):
         clf.fit(X, y + 5)
     assert clf.classes_.tolist() == [0, 1]
+
+
+# ---------------------------------------------------------------- precision
+
+
+class RecordDtypes(Callback):
+    """Record the dtype of a hidden convolution's output in every forward pass."""
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.seen = []
+        net.module_.convs[1].register_forward_hook(
+            lambda module, args, out: self.seen.append((module.training, out.dtype))
+        )
+
+
+@pytest.mark.parametrize(
+    "precision, expected",
+    [
+        ("float32", torch.float32),
+        ("bfloat16", torch.bfloat16),
+        (
+            "auto",
+            torch.bfloat16 if has_native_bf16("cpu") else torch.float32,
+        ),
+    ],
+)
+def test_precision_sets_the_training_arithmetic(precision, expected):
+    X, y = easy_codes()
+    model = tiny(max_epochs=1, precision=precision, callbacks=[RecordDtypes()])
+    model.fit(X, y)
+    ran = dict(model.net_.callbacks_)["RecordDtypes"]  # the copy that ran
+    training = {dtype for is_training, dtype in ran.seen if is_training}
+    assert training == {expected}
+
+
+@pytest.mark.parametrize("precision", ["auto", "float32"])
+def test_cpu_predictions_are_float32_unless_bfloat16_is_asked_for(precision):
+    X, y = easy_codes()
+    model = tiny(max_epochs=1, precision=precision).fit(X, y)
+    module = model.net_.module_
+    with torch.no_grad():
+        logits = module(torch.from_numpy(X.astype(np.uint8)))
+    expected = torch.softmax(logits, 1).numpy()
+    np.testing.assert_allclose(model.predict_proba(X), expected, rtol=1e-6, atol=1e-7)
+
+    model.set_params(precision="bfloat16")
+    model.net_.precision = "bfloat16"
+    proba = model.predict_proba(X)
+    assert not np.allclose(proba, expected, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(proba, expected, atol=0.05)
+
+
+def test_precision_is_validated():
+    X, y = easy_codes()
+    with pytest.raises(ValueError, match="'precision' parameter"):
+        tiny(precision="float16").fit(X, y)

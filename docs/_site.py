@@ -371,6 +371,7 @@ _MODULE_ORDER = (
     "inspection",
     "export",
     "parallel",
+    "distributed",
     "cli",
 )
 _TEMPLATES = {

@@ -262,6 +262,7 @@ def make_models(
     *,
     charcnn: Mapping | None = None,
     augment: int = 0,
+    augment_per_epoch: bool = False,
     random_state: int | None = 0,
     verbose: int = 0,
 ) -> dict[str, Pipeline]:
@@ -278,6 +279,10 @@ def make_models(
     augment : int, default=0
         With ``N > 0``, put ``ThesaurusAugmenter(n_copies=N)`` (WordNet
         synonyms, training documents only) first in the char-CNN's pipeline.
+    augment_per_epoch : bool, default=False
+        Train each epoch on the originals and one of the ``augment`` copies
+        of each document (the augmenter's ``per_epoch=True``) instead of on
+        all of them.
     random_state : int or None, default=0
         Seed of the char-CNN and of the augmenter, unless ``charcnn`` sets
         the classifier's.
@@ -305,7 +310,11 @@ def make_models(
     for name in names:
         if name == "char-cnn":
             models[name] = _make_charcnn(
-                charcnn_params(charcnn), augment, random_state, verbose
+                charcnn_params(charcnn),
+                augment,
+                augment_per_epoch,
+                random_state,
+                verbose,
             )
         elif name == "tfidf-word":
             models[name] = _tfidf_logistic_regression(ngram_range=(1, 2))
@@ -316,7 +325,9 @@ def make_models(
     return models
 
 
-def _make_charcnn(params: dict, augment: int, random_state, verbose) -> Pipeline:
+def _make_charcnn(
+    params: dict, augment: int, per_epoch: bool, random_state, verbose
+) -> Pipeline:
     from sklearn_charcnn.classifier import CharCNNClassifier
     from sklearn_charcnn.quantizer import CharQuantizer
 
@@ -326,7 +337,11 @@ def _make_charcnn(params: dict, augment: int, random_state, verbose) -> Pipeline
         from sklearn_charcnn.augmenter import ThesaurusAugmenter
 
         steps.append(
-            ThesaurusAugmenter(n_copies=augment, random_state=params["random_state"])
+            ThesaurusAugmenter(
+                n_copies=augment,
+                per_epoch=per_epoch,
+                random_state=params["random_state"],
+            )
         )
     steps.append(CharQuantizer(max_length=params.pop("max_length")))
     steps.append(CharCNNClassifier(**params))
@@ -1045,6 +1060,7 @@ def run_comparison(
     models: Sequence[str] = MODEL_NAMES,
     charcnn: Mapping | None = None,
     augment: int = 0,
+    augment_per_epoch: bool = False,
     test_size: float = 0.2,
     cv=None,
     random_state: int | None = 0,
@@ -1072,6 +1088,9 @@ def run_comparison(
         The char-CNN's settings (see :func:`charcnn_params`).
     augment : int, default=0
         Augmented copies per training document (``ThesaurusAugmenter``).
+    augment_per_epoch : bool, default=False
+        One of the ``augment`` copies per document in each epoch (see
+        :func:`make_models`).
     test_size, cv, random_state
         The split, as in :func:`evaluate`; ``random_state`` also seeds the
         subsample and the char-CNN.
@@ -1123,6 +1142,7 @@ def run_comparison(
         models,
         charcnn=charcnn,
         augment=augment,
+        augment_per_epoch=augment_per_epoch,
         random_state=random_state,
         verbose=1 if progress == "bar" else 0,
     )
@@ -1151,6 +1171,7 @@ def run_comparison(
         "models": list(models),
         "charcnn": charcnn,
         "augment": augment,
+        "augment_per_epoch": augment_per_epoch,
     }
     comparison.machine = machine_info()
     comparison.notes = list(notes)

@@ -358,3 +358,36 @@ def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(tmp_path, caps
     assert payload["command"].endswith(
         "--augment 1 --quiet --no-plot --output-dir " + str(tmp_path)
     )
+
+
+def test_augment_and_augment_per_epoch_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["compare", "--augment", "2", "--augment-per-epoch", "4"])
+    assert excinfo.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.wordnet
+def test_augment_per_epoch_draws_one_copy_per_epoch(tmp_path):
+    status = main(
+        [
+            "compare",
+            "--csv",
+            str(TINY_CSV),
+            "--models",
+            "char-cnn",
+            *TINY_NET,
+            "--max-epochs",
+            "1",
+            "--augment-per-epoch",
+            "2",
+            "--quiet",
+            "--no-plot",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
+    assert status == 0
+    payload = json.loads((tmp_path / "compare.json").read_text())
+    assert payload["settings"]["augment"] == 2
+    assert payload["settings"]["augment_per_epoch"] is True

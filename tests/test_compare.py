@@ -482,3 +482,14 @@ def test_compare_command_reports_an_unreachable_scheduler(tmp_path, capsys):
         f"error: No Dask scheduler answered at '{address}'" in capsys.readouterr().err
     )
     assert not (tmp_path / "compare.json").exists()
+
+
+def test_make_models_puts_a_per_epoch_augmenter_first():
+    from sklearn_charcnn.augmenter import ThesaurusAugmenter
+
+    for per_epoch in (False, True):
+        (augmenter, *_) = make_models(
+            ["char-cnn"], augment=3, augment_per_epoch=per_epoch
+        )["char-cnn"]
+        assert isinstance(augmenter, ThesaurusAugmenter)
+        assert (augmenter.n_copies, augmenter.per_epoch) == (3, per_epoch)

@@ -102,8 +102,8 @@ print(explained[0].to_html()[:200], "...")
 # Occlusion asks a simpler question: how much does the logit drop when one
 # character alone is blanked out (code 0, like a space)? It needs one forward
 # pass per position, and it misses characters that matter only together,
-# but it is a useful check on the gradients. The two agree on where the
-# evidence sits.
+# but it is a useful check on the gradients. The correlation printed below
+# says how far the two agree, character by character.
 (occluded,) = char_attributions(
     model, documents[:1], target=explained[0].target, method="occlusion"
 )

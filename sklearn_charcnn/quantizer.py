@@ -325,11 +325,12 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         codes : ndarray of shape (n_samples, max_length)
-            Character codes, of dtype ``dtype_``. When ``X`` is an
-            :class:`~sklearn_charcnn._augmented.AugmentedDocuments` (the
-            output of :class:`ThesaurusAugmenter` with ``n_copies > 0``), an
-            :class:`~sklearn_charcnn._augmented.AugmentedCodes` carrying its
-            row information (``origin``, ``copy_index``, ``per_epoch``).
+            Character codes, of dtype ``dtype_``. When ``X`` is the output
+            of :class:`ThesaurusAugmenter` with ``n_copies > 0``, the codes
+            keep its row information (each row's ``origin`` and
+            ``copy_index``, and ``per_epoch``), so that
+            :class:`CharCNNClassifier` after it in a pipeline keeps every
+            copy on the same side of its validation split as its original.
         """
         check_is_fitted(self, "alphabet_")
         # Validation turns X into a plain list: keep its row information.

@@ -236,12 +236,14 @@ def _ag_news_split(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# Merged with | rather than ** inside the literal: Sphinx's source parser
+# (the documentation's [source] pages) fails on ** in a decorator's dict.
 @validate_params(
     {
         "subset": [StrOptions({"train", "test", "all"})],
         "unescape": ["boolean"],
-        **FETCH_CONSTRAINTS,
-    },
+    }
+    | FETCH_CONSTRAINTS,
     prefer_skip_nested_validation=True,
 )
 def fetch_ag_news(

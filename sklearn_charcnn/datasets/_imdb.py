@@ -297,8 +297,10 @@ def _imdb_split(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# Merged with | rather than ** inside the literal: Sphinx's source parser
+# (the documentation's [source] pages) fails on ** in a decorator's dict.
 @validate_params(
-    {"subset": [StrOptions({"train", "test", "all"})], **FETCH_CONSTRAINTS},
+    {"subset": [StrOptions({"train", "test", "all"})]} | FETCH_CONSTRAINTS,
     prefer_skip_nested_validation=True,
 )
 def fetch_imdb(

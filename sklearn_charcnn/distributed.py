@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,12 +49,16 @@ __all__ = ["CPUSyncBatchNorm", "DataParallelNet", "ProcessWorld", "process_world
 def _all_reduce_sum(tensor: torch.Tensor, group) -> torch.Tensor:
     """Sum ``tensor`` over the processes of ``group``; gradients are summed too.
 
-    The functional collective carries autograd; PyTorch deprecates its older
-    twin, ``torch.distributed.nn.functional.all_reduce``, in its favour.
+    ``torch.distributed.nn.functional.all_reduce`` is the differentiable
+    collective that waits for its result, in the forward and the backward
+    pass alike (PyTorch marks it for a future replacement by the
+    functional collectives; the warning is silenced here only).
     """
-    from torch.distributed._functional_collectives import all_reduce, wait_tensor
+    from torch.distributed.nn.functional import all_reduce
 
-    return wait_tensor(all_reduce(tensor, "sum", group))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return all_reduce(tensor, op=dist.ReduceOp.SUM, group=group)
 
 
 # ------------------------------------------------------------ batch norm

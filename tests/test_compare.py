@@ -1,6 +1,5 @@
 """Tests of the experiment engine (and of the command's --scheduler option)."""
 
-import contextlib
 import csv
 import math
 import os
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
+from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV
@@ -333,17 +332,6 @@ def scheduler():
     # The nanny wrote OMP_NUM_THREADS=1 (and others) into this environment.
     os.environ.clear()
     os.environ.update(saved)
-
-
-@contextlib.contextmanager
-def one_torch_thread():
-    """Run the sequential reference with the workers' single torch thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def closed_port():

@@ -5,7 +5,6 @@ Each search is compared with the same search run sequentially in this
 process: with ``random_state`` fixed, every split's scores must be equal.
 """
 
-import contextlib
 import os
 import socket
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
+from _torch_threads import one_torch_thread
 
 distributed = pytest.importorskip("distributed")
 
@@ -60,21 +59,6 @@ def tiny_classifier(**params):
         random_state=0,
         **params,
     )
-
-
-@contextlib.contextmanager
-def one_torch_thread():
-    """Run the sequential reference with the workers' one torch thread.
-
-    With another thread count, float sums run in another order and the
-    log-loss differs in the ninth digit.
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def split_scores(search):

@@ -7,7 +7,6 @@ batch normalisation over the whole batch, a fit in one process) are
 computed here, in a process without a process group.
 """
 
-import contextlib
 import copy
 import os
 import pickle
@@ -22,6 +21,7 @@ import torch
 import torch.distributed as dist
 from _classifier_data import easy_codes
 from _data_parallel_run import batch_norm_case, easy_classifier, held_out_codes
+from _torch_threads import one_torch_thread
 from torch.utils.data import DistributedSampler
 
 from sklearn_charcnn._training import CharCNNNet, _BatchSampler
@@ -40,16 +40,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

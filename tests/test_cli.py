@@ -333,7 +333,13 @@ def test_models_fitted_with_the_test_curve_unpickle_in_a_fresh_process(tmp_path)
 
 
 @pytest.mark.wordnet
-def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(tmp_path, capsys):
+@pytest.mark.parametrize(
+    "flag, count, per_epoch",
+    [("--augment", "1", False), ("--augment-per-epoch", "2", True)],
+)
+def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(
+    tmp_path, flag, count, per_epoch
+):
     status = main(
         [
             "compare",
@@ -344,8 +350,8 @@ def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(tmp_path, caps
             *TINY_NET,
             "--max-epochs",
             "1",
-            "--augment",
-            "1",
+            flag,
+            count,
             "--quiet",
             "--no-plot",
             "--output-dir",
@@ -354,9 +360,10 @@ def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(tmp_path, caps
     )
     assert status == 0
     payload = json.loads((tmp_path / "compare.json").read_text())
-    assert payload["settings"]["augment"] == 1
+    assert payload["settings"]["augment"] == int(count)
+    assert payload["settings"]["augment_per_epoch"] is per_epoch
     assert payload["command"].endswith(
-        "--augment 1 --quiet --no-plot --output-dir " + str(tmp_path)
+        f"{flag} {count} --quiet --no-plot --output-dir " + str(tmp_path)
     )
 
 
@@ -365,29 +372,3 @@ def test_augment_and_augment_per_epoch_exclude_each_other(capsys):
         main(["compare", "--augment", "2", "--augment-per-epoch", "4"])
     assert excinfo.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
-
-
-@pytest.mark.wordnet
-def test_augment_per_epoch_draws_one_copy_per_epoch(tmp_path):
-    status = main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--models",
-            "char-cnn",
-            *TINY_NET,
-            "--max-epochs",
-            "1",
-            "--augment-per-epoch",
-            "2",
-            "--quiet",
-            "--no-plot",
-            "--output-dir",
-            str(tmp_path),
-        ]
-    )
-    assert status == 0
-    payload = json.loads((tmp_path / "compare.json").read_text())
-    assert payload["settings"]["augment"] == 2
-    assert payload["settings"]["augment_per_epoch"] is True

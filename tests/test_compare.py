@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _local_cluster import local_cluster
 from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -317,21 +318,9 @@ def scheduler():
     The workers start without ``NLTK_DATA``: only the WordNet plugin that
     ``evaluate`` registers can point them at WordNet.
     """
-    distributed = pytest.importorskip("distributed")
-    saved = dict(os.environ)
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        env={"NLTK_DATA": ""},
-    )
-    yield cluster.scheduler_address
-    cluster.close()
-    # The nanny wrote OMP_NUM_THREADS=1 (and others) into this environment.
-    os.environ.clear()
-    os.environ.update(saved)
+    pytest.importorskip("distributed")
+    with local_cluster(2, 1, env={"NLTK_DATA": ""}) as cluster:
+        yield cluster.scheduler_address
 
 
 def closed_port():

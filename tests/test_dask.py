@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _local_cluster import local_cluster
 from _torch_threads import one_torch_thread
 
 distributed = pytest.importorskip("distributed")
 
-import dask  # noqa: E402
 import joblib  # noqa: E402
 from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
@@ -119,13 +119,6 @@ def started_fits(folder):
     return len(list(Path(folder).glob("fit-*")))
 
 
-def _restore_environ(saved):
-    # A LocalCluster's nanny writes OMP_NUM_THREADS=1 (and a few others) into
-    # this process's environment before it spawns workers.
-    os.environ.clear()
-    os.environ.update(saved)
-
-
 @pytest.fixture(scope="module")
 def client():
     """Two worker processes, one thread each, Dask's default settings.
@@ -133,20 +126,10 @@ def client():
     The workers start without ``NLTK_DATA``, as on a cluster where nobody
     set it, so only :class:`WordNetWorkerPlugin` points them at WordNet.
     """
-    saved = dict(os.environ)
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        env={"NLTK_DATA": ""},
-    )
-    client = distributed.Client(cluster, set_as_default=False)
-    yield client
-    client.close()
-    cluster.close()
-    _restore_environ(saved)
+    with local_cluster(2, 1, env={"NLTK_DATA": ""}) as cluster:
+        client = distributed.Client(cluster, set_as_default=False)
+        yield client
+        client.close()
 
 
 @pytest.fixture(scope="module")
@@ -156,21 +139,15 @@ def strict_client():
     The worker runs two tasks at a time: with a single thread in the whole
     cluster, joblib would run the search in this process instead.
     """
-    saved = dict(os.environ)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        cluster = distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=2,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            env={"OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"},
-        )
-    client = distributed.Client(cluster, set_as_default=False)
-    yield client
-    client.close()
-    cluster.close()
-    _restore_environ(saved)
+    with local_cluster(
+        1,
+        2,
+        env={"OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"},
+        config={"distributed.scheduler.allowed-failures": 0},
+    ) as cluster:
+        client = distributed.Client(cluster, set_as_default=False)
+        yield client
+        client.close()
 
 
 def test_unreachable_scheduler_fails_within_the_timeout():

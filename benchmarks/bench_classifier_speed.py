@@ -58,7 +58,7 @@ import time
 
 import numpy as np
 import torch
-from _common import command_line, write_result
+from _common import CLOCKS, best_of, command_line, write_result
 from torch.nn import functional as F
 
 from sklearn_charcnn.network import (
@@ -142,15 +142,6 @@ def flops_per_sample(max_length, n_filters, fc_width, n_classes):
     return forward, forward + backward
 
 
-CLOCKS = {
-    # Wall time is what a user waits. CPU time of the process (single
-    # thread) is what a measurement on a shared, loaded machine can trust:
-    # time spent waiting for a core is not counted.
-    "wall": time.perf_counter,
-    "cpu": time.process_time,
-}
-
-
 def gemm_peak(clock=time.perf_counter, size=2048, repeat=5):
     """Best fp32 GFLOP/s of the machine's dense kernels, and which one.
 
@@ -169,13 +160,8 @@ def gemm_peak(clock=time.perf_counter, size=2048, repeat=5):
     }
     rates = {}
     for name, (func, flops) in kernels.items():
-        func()
-        best = math.inf
-        for _ in range(repeat):
-            start = clock()
-            func()
-            best = min(best, clock() - start)
-        rates[name] = flops / best / 1e9
+        func()  # warm-up
+        rates[name] = flops / best_of(func, repeat, clock) / 1e9
     return rates
 
 

@@ -64,7 +64,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 
-from sklearn_charcnn._stats import bootstrap_accuracy_ci, format_p_value, mcnemar
+from sklearn_charcnn._stats import bootstrap_accuracy_ci, format_p_value
 from sklearn_charcnn.compare import (
     ModelResult,
     PairedTest,
@@ -119,23 +119,6 @@ def _row(name, y_test, y_pred, *, fit_s, predict_s, device, n_train, params):
         n_test=len(y_test),
         params=params,
         folds=[fold],
-    )
-
-
-def _against_baseline(name, baseline_correct, correct):
-    # As evaluate's tests: `model` is the model every other one is tested
-    # against, so the table's McNemar column reads "vs tfidf-word".
-    only_baseline = int(np.sum(baseline_correct & ~correct))
-    only_model = int(np.sum(correct & ~baseline_correct))
-    test = mcnemar(only_baseline, only_model)
-    return PairedTest(
-        BASELINE,
-        name,
-        len(correct),
-        only_baseline,
-        only_model,
-        test.p_value,
-        test.method,
     )
 
 
@@ -334,7 +317,11 @@ def main(argv=None):
         predicted = vote_pred if row_name == "soft-vote" else stack_pred
         comparison.models.append(row)
         comparison.paired_tests.append(
-            _against_baseline(row_name, baseline_correct, predicted == y_test)
+            # As evaluate's tests: the baseline is the model every other one is
+            # tested against, so the table's McNemar column reads "vs tfidf-word".
+            PairedTest.from_correct(
+                BASELINE, row_name, baseline_correct, predicted == y_test
+            )
         )
     tests = {test.reference: test for test in comparison.paired_tests}
 

@@ -432,6 +432,45 @@ class PairedTest:
     p_value: float
     method: str
 
+    @classmethod
+    def from_correct(cls, model, reference, model_correct, reference_correct):
+        """Test two models from whether each got each document right.
+
+        Parameters
+        ----------
+        model, reference : str
+            The two models' names.
+        model_correct, reference_correct : ndarray of bool
+            For the same documents, in the same order, whether each model
+            classified them correctly.
+
+        Returns
+        -------
+        test : PairedTest
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_charcnn.compare import PairedTest
+        >>> test = PairedTest.from_correct(
+        ...     "char-cnn", "tfidf-word", np.array([1, 1, 0, 0], bool),
+        ...     np.array([1, 1, 1, 1], bool))
+        >>> test.only_model, test.only_reference
+        (0, 2)
+        """
+        only_model = int(np.sum(model_correct & ~reference_correct))
+        only_reference = int(np.sum(reference_correct & ~model_correct))
+        test = mcnemar(only_model, only_reference)
+        return cls(
+            model,
+            reference,
+            len(model_correct),
+            only_model,
+            only_reference,
+            test.p_value,
+            test.method,
+        )
+
     @property
     def accuracy_difference(self) -> float:
         """Accuracy of ``model`` minus that of ``reference``, pooled."""
@@ -923,18 +962,9 @@ def evaluate(
         for name in models:
             if name == reference:
                 continue
-            only_model = int(np.sum(correct[reference] & ~correct[name]))
-            only_reference = int(np.sum(correct[name] & ~correct[reference]))
-            test = mcnemar(only_model, only_reference)
             tests.append(
-                PairedTest(
-                    reference,
-                    name,
-                    len(y_tested),
-                    only_model,
-                    only_reference,
-                    test.p_value,
-                    test.method,
+                PairedTest.from_correct(
+                    reference, name, correct[reference], correct[name]
                 )
             )
     if cv is None:

@@ -199,7 +199,8 @@ def _describe_recipe(recipe):
     init = _INIT_NAMES.get(recipe["init"], f"``{recipe['init']}``")
     optimizer = recipe["optimizer"].__name__
     extras = ", ".join(
-        f"{key.replace('_', ' ')} {value:g}"
+        # A flag reads as its name ("fused"), a number with its value.
+        key.replace("_", " ") if value is True else f"{key.replace('_', ' ')} {value:g}"
         for key, value in recipe.get("optimizer_kwargs", {}).items()
     )
     schedule = {

@@ -67,7 +67,8 @@ RECIPES = {
         "init": "default",
         "batch_norm": True,
         "optimizer": torch.optim.AdamW,
-        # fused: one kernel for all parameters (13% faster CPU steps).
+        # fused: one optimizer kernel for all parameters (network_speed_cpu_*
+        # records: 1.07x the per-parameter loop at 256 characters, 0.92x at 1014).
         "optimizer_kwargs": {"weight_decay": 0.05, "fused": True},
         "lr": 1e-3,
         "batch_size": 32,

@@ -185,6 +185,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "choice on AG News is 4; needs WordNet)",
     )
     net.add_argument(
+        "--ensemble",
+        type=_positive(1),
+        default=1,
+        metavar="K",
+        help="a soft vote of K char-CNNs seeded RANDOM_STATE, RANDOM_STATE + 1, "
+        "...; K times the char-CNN's fit time (default: %(default)s, one "
+        "char-CNN)",
+    )
+    net.add_argument(
         "--no-test-curve",
         dest="test_curve",
         action="store_false",
@@ -239,6 +248,7 @@ def _compare(args, argv: Sequence[str]) -> int:
         charcnn=charcnn,
         augment=args.augment_per_epoch or args.augment,
         augment_per_epoch=args.augment_per_epoch is not None,
+        ensemble=args.ensemble,
         test_size=args.test_size,
         cv=args.cv,
         random_state=args.random_state,

@@ -24,7 +24,9 @@ The models
 ``char-cnn``
     ``make_pipeline(CharQuantizer(max_length=256), CharCNNClassifier(...))``
     (10 epochs unless told otherwise), behind a ``ThesaurusAugmenter`` when
-    ``augment`` is set.
+    ``augment`` is set; with ``ensemble=K``, a soft vote
+    (:class:`~sklearn.ensemble.VotingClassifier`) of K such pipelines with
+    consecutive seeds.
 ``tfidf-word``
     ``TfidfVectorizer`` on word 1-2-grams with sublinear tf and
     ``min_df=2``, then ``LogisticRegression`` with ``C`` chosen by 5-fold
@@ -49,6 +51,7 @@ from pathlib import Path
 import numpy as np
 from joblib import Parallel, delayed, parallel_config
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -263,9 +266,10 @@ def make_models(
     charcnn: Mapping | None = None,
     augment: int = 0,
     augment_per_epoch: bool = False,
+    ensemble: int = 1,
     random_state: int | None = 0,
     verbose: int = 0,
-) -> dict[str, Pipeline]:
+) -> dict:
     """Build the pipelines of a comparison.
 
     Parameters
@@ -283,6 +287,12 @@ def make_models(
         Train each epoch on the originals and one of the ``augment`` copies
         of each document (the augmenter's ``per_epoch=True``) instead of on
         all of them.
+    ensemble : int, default=1
+        With ``K > 1``, the char-CNN is ``VotingClassifier(voting="soft")``
+        of K copies of its pipeline, named ``member_0`` ... ``member_{K-1}``
+        and seeded ``s``, ``s + 1``, ... from the char-CNN's seed ``s``
+        (member 0 is the single model): the average of their predicted
+        probabilities decides. K times the fit and prediction time.
     random_state : int or None, default=0
         Seed of the char-CNN and of the augmenter, unless ``charcnn`` sets
         the classifier's.
@@ -291,8 +301,9 @@ def make_models(
 
     Returns
     -------
-    models : dict of str to Pipeline
-        The unfitted pipelines, by name, in the order of ``names``.
+    models : dict of str to estimator
+        The unfitted pipelines (the char-CNN's ensemble, with ``ensemble``),
+        by name, in the order of ``names``.
 
     Examples
     --------
@@ -302,10 +313,18 @@ def make_models(
     ['tfidf-word', 'tfidf-char']
     >>> models["tfidf-char"][0].analyzer, models["tfidf-char"][0].ngram_range
     ('char_wb', (1, 5))
+    >>> vote = make_models(["char-cnn"], ensemble=3)["char-cnn"]
+    >>> [(name, member[-1].random_state) for name, member in vote.estimators]
+    [('member_0', 0), ('member_1', 1), ('member_2', 2)]
     """
     unknown = sorted(set(names) - set(MODEL_NAMES))
     if unknown:
         raise ValueError(f"Unknown model(s) {unknown}; choose among {MODEL_NAMES}.")
+    if isinstance(ensemble, bool) or not isinstance(ensemble, int) or ensemble < 1:
+        raise ValueError(
+            f"ensemble must be a positive integer (the number of char-CNNs in the "
+            f"vote); got {ensemble!r}."
+        )
     models = {}
     for name in names:
         if name == "char-cnn":
@@ -313,6 +332,7 @@ def make_models(
                 charcnn_params(charcnn),
                 augment,
                 augment_per_epoch,
+                ensemble,
                 random_state,
                 verbose,
             )
@@ -326,12 +346,31 @@ def make_models(
 
 
 def _make_charcnn(
-    params: dict, augment: int, per_epoch: bool, random_state, verbose
-) -> Pipeline:
+    params: dict, augment: int, per_epoch: bool, ensemble: int, random_state, verbose
+):
+    params = {"random_state": random_state, "verbose": verbose, **params}
+    if ensemble == 1:
+        return _charcnn_pipeline(params, augment, per_epoch)
+    seed = params["random_state"]
+    members = [
+        (
+            f"member_{i}",
+            _charcnn_pipeline(
+                {**params, "random_state": None if seed is None else seed + i},
+                augment,
+                per_epoch,
+            ),
+        )
+        for i in range(ensemble)
+    ]
+    return VotingClassifier(members, voting="soft")
+
+
+def _charcnn_pipeline(params: dict, augment: int, per_epoch: bool) -> Pipeline:
     from sklearn_charcnn.classifier import CharCNNClassifier
     from sklearn_charcnn.quantizer import CharQuantizer
 
-    params = {"random_state": random_state, "verbose": verbose, **params}
+    params = dict(params)
     steps = []
     if augment:
         from sklearn_charcnn.augmenter import ThesaurusAugmenter
@@ -385,7 +424,9 @@ class ModelResult:
     folds : list of dict
         Per fold: ``accuracy``, ``macro_f1``, ``fit_s``, ``predict_s``,
         ``n_train``, ``n_test``, ``params``, and for the char-CNN its
-        per-epoch ``history``.
+        per-epoch ``history``; for an ensemble of char-CNNs, ``members``
+        instead: each member's ``name``, ``random_state``, test
+        ``accuracy`` on its own, ``epochs_run`` and ``history``.
     """
 
     name: str
@@ -402,8 +443,23 @@ class ModelResult:
 
     @property
     def history(self) -> list:
-        """The first fold's per-epoch history (empty for the baselines)."""
-        return self.folds[0].get("history", []) if self.folds else []
+        """The first fold's per-epoch history (empty for the baselines).
+
+        For an ensemble, the history of its first member.
+        """
+        return self.histories[0] if self.histories else []
+
+    @property
+    def histories(self) -> list[list]:
+        """Every per-epoch history: one per fold, or one per member and fold."""
+        histories = []
+        for fold in self.folds:
+            if fold.get("history"):
+                histories.append(fold["history"])
+            for member in fold.get("members", []):
+                if member.get("history"):
+                    histories.append(member["history"])
+        return histories
 
 
 @dataclass
@@ -694,8 +750,28 @@ def _final_step(model):
     return model[-1] if isinstance(model, Pipeline) else model
 
 
-def _is_charcnn(model) -> bool:
-    return type(_final_step(model)).__name__ == "CharCNNClassifier"
+def _pipelines(model) -> list[tuple[str, Pipeline]]:
+    """Return the pipelines of a model: itself, or a voting ensemble's members."""
+    if isinstance(model, VotingClassifier):
+        return [(n, m) for n, m in model.estimators if isinstance(m, Pipeline)]
+    return [("", model)] if isinstance(model, Pipeline) else []
+
+
+def _charcnn_pipelines(model) -> list[tuple[str, Pipeline]]:
+    """Return the char-CNN pipelines of a model (see :func:`_pipelines`)."""
+    return [
+        (name, pipeline)
+        for name, pipeline in _pipelines(model)
+        if type(pipeline[-1]).__name__ == "CharCNNClassifier"
+    ]
+
+
+def _history_rows(classifier) -> list[dict]:
+    keys = ("epoch", "train_loss", "valid_loss", "valid_acc", "test_acc", "dur")
+    return [
+        {key: epoch[key] for key in keys if key in epoch}
+        for epoch in classifier.history_
+    ]
 
 
 def _charcnn_callbacks(model, name, X_test, y_test, y_train, test_curve, lines):
@@ -727,12 +803,14 @@ def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
     predictions, the fold's facts, the device and the fitted model (the
     same object as ``model`` when the task ran in this process).
     """
-    extra = []
-    if _is_charcnn(model) and isinstance(model, Pipeline):
-        extra = _charcnn_callbacks(model, name, X_test, y_test, y_train, **options)
-    if extra:
-        original = model[-1].callbacks
-        model[-1].set_params(callbacks=[*(original or []), *extra])
+    # The user's callbacks of each char-CNN, to put back after the fit.
+    originals = []
+    for member, pipeline in _charcnn_pipelines(model):
+        label = f"{name} {member}" if member else name
+        extra = _charcnn_callbacks(pipeline, label, X_test, y_test, y_train, **options)
+        if extra:
+            originals.append((member, pipeline, pipeline[-1].callbacks))
+            pipeline[-1].set_params(callbacks=[*(pipeline[-1].callbacks or []), *extra])
     final = _final_step(model)
     if isinstance(final, GridSearchCV) and isinstance(final.cv, int):
         # Fewer folds when a class has fewer training documents than folds.
@@ -743,9 +821,13 @@ def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
         model.fit(X_train, y_train)
         fit_s = time.perf_counter() - start
     finally:
-        # The fitted pipeline keeps the user's callbacks, not the test set.
-        if extra:
-            model[-1].set_params(callbacks=original)
+        # The fitted pipelines keep the user's callbacks, not the test set;
+        # an ensemble fits clones of its members, made with the callbacks.
+        fitted = getattr(model, "named_estimators_", {})
+        for member, pipeline, callbacks in originals:
+            pipeline[-1].set_params(callbacks=callbacks)
+            if member in fitted:
+                fitted[member][-1].set_params(callbacks=callbacks)
     start = time.perf_counter()
     y_pred = np.asarray(model.predict(X_test))
     predict_s = time.perf_counter() - start
@@ -761,13 +843,27 @@ def _fit_and_predict(name, model, X_train, y_train, X_test, y_test, **options):
     }
     if isinstance(final, GridSearchCV):
         fold["params"] = {key: float(v) for key, v in final.best_params_.items()}
-    history = getattr(final, "history_", None)
-    if history is not None:
-        keys = ("epoch", "train_loss", "valid_loss", "valid_acc", "test_acc", "dur")
-        fold["history"] = [
-            {key: epoch[key] for key in keys if key in epoch} for epoch in history
-        ]
-        fold["params"] = {"epochs_run": len(history)}
+    if getattr(final, "history_", None) is not None:
+        fold["history"] = _history_rows(final)
+        fold["params"] = {"epochs_run": len(fold["history"])}
+    elif isinstance(model, VotingClassifier) and _charcnn_pipelines(model):
+        # Each member alone, on the same test documents: the members are
+        # fitted on label indices, which the voter's encoder maps back.
+        fold["members"] = []
+        for member, pipeline in model.named_estimators_.items():
+            member_pred = model.le_.inverse_transform(pipeline.predict(X_test))
+            fold["members"].append(
+                {
+                    "name": member,
+                    "random_state": pipeline[-1].random_state,
+                    "accuracy": float(np.mean(member_pred == y_test)),
+                    "epochs_run": len(pipeline[-1].history_),
+                    "history": _history_rows(pipeline[-1]),
+                }
+            )
+        fold["params"] = {"members": len(fold["members"])}
+    if isinstance(model, VotingClassifier):
+        final = _final_step(model.estimators_[0])  # where the members ran
     device = str(getattr(final, "device_", "cpu"))
     return y_pred, fold, device, model
 
@@ -996,8 +1092,8 @@ def _uses_wordnet(models) -> bool:
     return any(
         isinstance(step, ThesaurusAugmenter)
         for model in models.values()
-        if isinstance(model, Pipeline)
-        for _, step in model.steps
+        for _, pipeline in _pipelines(model)
+        for _, step in pipeline.steps
     )
 
 
@@ -1083,6 +1179,25 @@ def _stderr_log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _member_notes(comparison: Comparison) -> list[str]:
+    """Return a line per ensemble: its members' test accuracies, and the vote's."""
+    lines = []
+    for model in comparison.models:
+        members = [m for fold in model.folds for m in fold.get("members", [])]
+        if not members:
+            continue
+        accuracies = [m["accuracy"] for m in members]
+        seeds = [m["random_state"] for m in model.folds[0]["members"]]
+        folds = " (over all folds)" if len(model.folds) > 1 else ""
+        lines.append(
+            f"{model.name}: a soft vote of {len(model.folds[0]['members'])} "
+            f"char-CNNs seeded {', '.join(map(str, seeds))}; alone, the members "
+            f"score {', '.join(f'{a:.4f}' for a in accuracies)}{folds} "
+            f"(mean {np.mean(accuracies):.4f}), the vote {model.accuracy:.4f}"
+        )
+    return lines
+
+
 def run_comparison(
     X,
     y,
@@ -1091,6 +1206,7 @@ def run_comparison(
     charcnn: Mapping | None = None,
     augment: int = 0,
     augment_per_epoch: bool = False,
+    ensemble: int = 1,
     test_size: float = 0.2,
     cv=None,
     random_state: int | None = 0,
@@ -1121,6 +1237,10 @@ def run_comparison(
     augment_per_epoch : bool, default=False
         One of the ``augment`` copies per document in each epoch (see
         :func:`make_models`).
+    ensemble : int, default=1
+        A soft vote of this many char-CNNs with consecutive seeds (see
+        :func:`make_models`); the record's notes give each member's
+        accuracy on its own.
     test_size, cv, random_state
         The split, as in :func:`evaluate`; ``random_state`` also seeds the
         subsample and the char-CNN.
@@ -1173,6 +1293,7 @@ def run_comparison(
         charcnn=charcnn,
         augment=augment,
         augment_per_epoch=augment_per_epoch,
+        ensemble=ensemble,
         random_state=random_state,
         verbose=1 if progress == "bar" else 0,
     )
@@ -1202,8 +1323,9 @@ def run_comparison(
         "charcnn": charcnn,
         "augment": augment,
         "augment_per_epoch": augment_per_epoch,
+        "ensemble": ensemble,
     }
     comparison.machine = machine_info()
-    comparison.notes = list(notes)
+    comparison.notes = [*_member_notes(comparison), *notes]
     comparison.wall_s = time.perf_counter() - started
     return comparison

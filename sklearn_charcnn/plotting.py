@@ -305,8 +305,9 @@ def plot_comparison_figure(comparison, *, figure=None):
     """Draw a comparison: the char-CNN's epochs beside the models' accuracies.
 
     The left panel is the char-CNN's validation and test accuracy per epoch
-    (every fold with cross-validation), with the other models' test
-    accuracies as dashed lines; the right panel is
+    (every fold with cross-validation; every member of an ensemble, whose
+    vote is a dashed line), with the other models' test accuracies as
+    dashed lines; the right panel is
     :func:`plot_comparison`: accuracies with their 95% intervals and the
     McNemar p-values. This is the ``compare`` command's ``compare.png``.
 
@@ -338,19 +339,38 @@ def plot_comparison_figure(comparison, *, figure=None):
 
     figure = figure or Figure(figsize=(11, 4.2))
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    charcnn = next((m for m in comparison.models if m.folds and m.history), None)
+    charcnn = next((m for m in comparison.models if m.histories), None)
     baselines = {m.name: m.accuracy for m in comparison.models if m is not charcnn}
     if charcnn is None:
         left.set_axis_off()
     else:
-        histories = [fold["history"] for fold in charcnn.folds if fold.get("history")]
-        for fold, history in enumerate(histories):
+        title = f"{charcnn.name} per epoch; other models' test accuracy dashed"
+        n_members = len(charcnn.folds[0].get("members", []))
+        if n_members:
+            # An ensemble: its members' curves, and the vote as a dashed line.
+            baselines = {f"{charcnn.name} (vote)": charcnn.accuracy, **baselines}
+            title = (
+                f"{charcnn.name}: its {n_members} members per epoch; "
+                "test accuracies dashed"
+            )
+        for i, history in enumerate(charcnn.histories):
             plot_learning_curve(
                 history,
-                baselines=baselines if fold == 0 else None,
+                baselines=baselines if i == 0 else None,
                 ax=left,
-                title=f"{charcnn.name} per epoch; other models' test accuracy dashed",
+                title=title,
             )
+        if len(charcnn.histories) > 1:
+            # One colour and one legend entry per score across the folds or
+            # members (the curves have markers, the reference lines none).
+            colours, handles = {}, {}
+            for line in left.get_lines():
+                if line.get_marker() == "o":
+                    line.set_color(
+                        colours.setdefault(line.get_label(), line.get_color())
+                    )
+                handles.setdefault(line.get_label(), line)
+            left.legend(handles.values(), handles.keys())
     plot_comparison(comparison, ax=right, title="Test accuracy, 95% CI")
     right.set_xlim(0, 1.3)
     corpus = comparison.corpus

@@ -207,6 +207,7 @@ def test_compare_missing_data_says_where_to_put_files(tmp_path, capsys, monkeypa
         (["--max-length", "0"], "--max-length: must be at least 1, got 0"),
         (["--test-size", "1.5"], "--test-size: must be between 0 and 1"),
         (["--cv", "1"], "--cv: must be at least 2"),
+        (["--ensemble", "0"], "--ensemble: must be at least 1, got 0"),
         (["--dataset", "yelp"], "invalid choice: 'yelp'"),
     ],
 )
@@ -372,3 +373,28 @@ def test_augment_and_augment_per_epoch_exclude_each_other(capsys):
         main(["compare", "--augment", "2", "--augment-per-epoch", "4"])
     assert excinfo.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_ensemble_option_votes_k_char_cnns_and_plots_their_curves(tmp_path):
+    status = main(
+        [
+            "compare",
+            "--csv",
+            str(TINY_CSV),
+            "--models",
+            "char-cnn,tfidf-word",
+            *TINY_NET,
+            "--ensemble",
+            "2",
+            "--quiet",
+            "--output-dir",
+            str(tmp_path),
+        ]
+    )
+    assert status == 0
+    payload = json.loads((tmp_path / "compare.json").read_text())
+    assert payload["settings"]["ensemble"] == 2
+    [fold] = next(m for m in payload["models"] if m["name"] == "char-cnn")["folds"]
+    assert [m["random_state"] for m in fold["members"]] == [0, 1]
+    assert payload["notes"][0].startswith("char-cnn: a soft vote of 2 char-CNNs")
+    assert (tmp_path / "compare.png").stat().st_size > 0

@@ -13,7 +13,7 @@ from _local_cluster import local_cluster
 from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, train_test_split
 
 from sklearn_charcnn._stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
 from sklearn_charcnn.cli import main
@@ -470,3 +470,115 @@ def test_make_models_puts_a_per_epoch_augmenter_first():
         )["char-cnn"]
         assert isinstance(augmenter, ThesaurusAugmenter)
         assert (augmenter.n_copies, augmenter.per_epoch) == (3, per_epoch)
+
+
+# -------------------------------------------------------------- ensembles
+
+
+def test_ensemble_is_a_soft_vote_of_pipelines_with_consecutive_seeds():
+    [vote] = make_models(["char-cnn"], ensemble=3, random_state=5).values()
+    assert vote.voting == "soft"
+    assert [name for name, _ in vote.estimators] == ["member_0", "member_1", "member_2"]
+    assert [m[-1].random_state for _, m in vote.estimators] == [5, 6, 7]
+    # A seed among the char-CNN's settings is the first member's.
+    [vote] = make_models(
+        ["char-cnn"], charcnn={"random_state": 2}, ensemble=2, random_state=5
+    ).values()
+    assert [m[-1].random_state for _, m in vote.estimators] == [2, 3]
+    # With ensemble=1 it is the plain pipeline.
+    [single] = make_models(["char-cnn"], ensemble=1).values()
+    assert type(single).__name__ == "Pipeline"
+
+
+@pytest.mark.parametrize("ensemble", [0, -1, 1.5, True])
+def test_ensemble_size_must_be_a_positive_integer(ensemble):
+    with pytest.raises(ValueError, match="ensemble must be a positive integer"):
+        make_models(["char-cnn"], ensemble=ensemble)
+
+
+@pytest.fixture(scope="module")
+def ensemble_comparison():
+    X, y = read_tiny_csv()
+    charcnn = {**TINY_CHARCNN, "max_epochs": 2}
+    models = make_models(["char-cnn"], charcnn=charcnn, ensemble=2)
+    record = evaluate(models, X, y, epoch_lines=True)
+    single = make_models(["char-cnn"], charcnn=charcnn)
+    evaluate(single, X, y)
+    return record, models["char-cnn"], single["char-cnn"], X, y
+
+
+def test_ensemble_member_zero_is_the_single_model(ensemble_comparison):
+    _, vote, single, X, _ = ensemble_comparison
+    np.testing.assert_array_equal(
+        vote.named_estimators_["member_0"].predict_proba(X), single.predict_proba(X)
+    )
+    # The other member has another seed, so other weights.
+    other = vote.named_estimators_["member_1"].predict_proba(X)
+    assert not np.allclose(other, single.predict_proba(X))
+
+
+def test_ensemble_record_holds_each_member_and_the_vote(ensemble_comparison):
+    record, vote, _, X, y = ensemble_comparison
+    [row] = record.models
+    [fold] = row.folds
+    assert fold["params"] == {"members": 2} and "history" not in fold
+    # evaluate's hold-out split.
+    _, test = train_test_split(
+        np.arange(len(X)), test_size=0.2, stratify=y, random_state=0
+    )
+    X_test, y_test = [X[i] for i in test], y[test]
+    for member in fold["members"]:
+        fitted = vote.named_estimators_[member["name"]]
+        assert member["random_state"] == fitted[-1].random_state
+        assert member["epochs_run"] == 2 == len(member["history"])
+        # Members predict label indices; the record scores them as labels.
+        predicted = vote.classes_[fitted.predict(X_test)]
+        assert member["accuracy"] == np.mean(predicted == y_test)
+        assert member["history"][-1]["test_acc"] == pytest.approx(member["accuracy"])
+    assert len(row.histories) == 2 and row.history == fold["members"][0]["history"]
+    # The vote averages the members' probabilities.
+    probabilities = np.mean(
+        [m.predict_proba(X_test) for m in vote.named_estimators_.values()], axis=0
+    )
+    np.testing.assert_allclose(vote.predict_proba(X_test), probabilities)
+    assert row.accuracy == np.mean(vote.classes_[probabilities.argmax(1)] == y_test)
+    assert row.device == "cpu"
+
+
+def test_ensemble_members_keep_neither_the_test_set_nor_extra_callbacks(
+    ensemble_comparison,
+):
+    _, vote, _, _, _ = ensemble_comparison
+    for pipeline in [*vote.named_estimators_.values(), *dict(vote.estimators).values()]:
+        assert pipeline[-1].callbacks is None
+    for pipeline in vote.named_estimators_.values():
+        callbacks = dict(pipeline[-1].net_.callbacks_)
+        assert callbacks["test_score"].codes is None
+
+
+def test_ensemble_epoch_lines_name_the_member(capsys):
+    X, y = read_tiny_csv()
+    models = make_models(["char-cnn"], charcnn=TINY_CHARCNN, ensemble=2)
+    evaluate(models, X, y, epoch_lines=True)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "epoch" in line]
+    assert [line.split(",")[0] for line in lines] == [
+        "char-cnn member_0: epoch 1/1",
+        "char-cnn member_1: epoch 1/1",
+    ]
+
+
+def test_ensemble_notes_give_the_members_accuracies():
+    X, y = read_tiny_csv()
+    record = run_comparison(
+        X, y, models=["char-cnn"], charcnn=TINY_CHARCNN, ensemble=2, random_state=3
+    )
+    assert record.settings["ensemble"] == 2
+    [fold] = record["char-cnn"].folds
+    accuracies = ", ".join(f"{m['accuracy']:.4f}" for m in fold["members"])
+    assert record.notes[0].startswith(
+        f"char-cnn: a soft vote of 2 char-CNNs seeded 3, 4; alone, the members "
+        f"score {accuracies} (mean "
+    )
+    assert record.notes[0] in record.summary_lines()
+    again = Comparison.from_json(record.to_json())
+    assert again["char-cnn"].histories == record["char-cnn"].histories

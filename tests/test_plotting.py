@@ -212,3 +212,54 @@ def test_comparison_figure_of_a_record_shows_intervals_and_epochs():
     assert list(lines_by_label(left)["tfidf-word"].get_ydata()) == [0.8, 0.8]
     assert error_bar_extent(right) == pytest.approx([0.6, 0.7, 0.75, 0.85])
     assert right.texts[1].get_text() == "0.800 (McNemar p 0.375)"
+
+
+def test_comparison_figure_of_an_ensemble_draws_every_member_and_the_vote():
+    from sklearn_charcnn.compare import Comparison, ModelResult
+
+    history = [{k: v for k, v in row.items() if k != "batches"} for row in HISTORY]
+    other = [{**row, "test_acc": row["test_acc"] - 0.1} for row in history]
+    members = [
+        {
+            "name": f"member_{i}",
+            "random_state": i,
+            "accuracy": h[-1]["test_acc"],
+            "epochs_run": 3,
+            "history": h,
+        }
+        for i, h in enumerate((history, other))
+    ]
+    record = Comparison(
+        models=[
+            ModelResult(
+                "char-cnn",
+                0.7,
+                (0.65, 0.75),
+                0.7,
+                9.0,
+                0.1,
+                "cpu",
+                80,
+                20,
+                folds=[{"members": members}],
+            ),
+            ModelResult("tfidf-word", 0.8, (0.75, 0.85), 0.8, 1.0, 0.1, "cpu", 80, 20),
+        ],
+    )
+    left, _ = plot_comparison_figure(record, figure=Figure()).axes
+    assert left.get_title().startswith("char-cnn: its 2 members per epoch")
+    tests = [line for line in left.get_lines() if line.get_label() == "test accuracy"]
+    assert [list(line.get_ydata()) for line in tests] == [
+        [0.28, 0.50, 0.66],
+        pytest.approx([0.18, 0.40, 0.56]),
+    ]
+    # The members share a colour per score, and the legend names each once.
+    assert tests[0].get_color() == tests[1].get_color()
+    legend = [text.get_text() for text in left.get_legend().get_texts()]
+    assert legend == [
+        "validation accuracy",
+        "test accuracy",
+        "char-cnn (vote)",
+        "tfidf-word",
+    ]
+    assert list(lines_by_label(left)["char-cnn (vote)"].get_ydata()) == [0.7, 0.7]

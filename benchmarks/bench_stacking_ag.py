@@ -10,12 +10,15 @@ function. Four models are scored on the same test articles:
     builds it (word 1-2-grams, ``sublinear_tf``, ``min_df=2``, ``C`` chosen
     among 1, 3, 10, 30 by 5-fold CV on the training split).
 ``char-cnn``
-    ``compare``'s default char-CNN pipeline (``max_length=256``, 10 epochs).
+    ``compare``'s default char-CNN pipeline (``max_length=256``, 10 epochs);
+    with ``--augment-per-epoch N`` and ``--ensemble K``, what those options
+    of ``compare`` build (one of N augmented copies per epoch; a soft vote of
+    K such pipelines).
 ``soft-vote``
     ``VotingClassifier(voting="soft", weights=[1 - w, w])`` of the two:
     ``w``, the char-CNN's share, is chosen among 0, 0.05, ..., 1 on the
     training split only, by the mean accuracy over 5 stratified folds
-    (``StratifiedKFold(5, shuffle=True, random_state=0)``) of the blended
+    (``StratifiedKFold(5, shuffle=True, random_state=0)``; ``--folds``) of the blended
     out-of-fold probabilities (``cross_val_predict(...,
     method="predict_proba")``, the same folds for both models). Both models
     are then refitted on the whole training split; the voter holds them as
@@ -37,11 +40,13 @@ for reading only, its test curve) and the fit times. The blends' fit times
 include the five out-of-fold fits of each model and the two refits.
 
 Run: ``python benchmarks/bench_stacking_ag.py`` (six char-CNN fits, 15 to
-20 minutes on 2 CPU cores) writes ``results/stacking_ag.json``. A smoke run,
+20 minutes on 2 CPU cores) writes ``results/stacking_ag.json``.
+``--augment-per-epoch 4 --ensemble 5 --folds 3`` blends the vote of five
+augmented char-CNNs instead (twenty char-CNN fits, about 50 minutes) and
+writes ``results/stacking_ag_pe4_vote5_f3.json``. A smoke run,
 ``python benchmarks/bench_stacking_ag.py --n-docs 400 --max-epochs 1
---check-stacking``, writes ``results/stacking_ag_n400_e1.json``: any
-option that shrinks the run names its result after itself, so it never
-replaces the full one.
+--check-stacking``, writes ``results/stacking_ag_n400_e1.json``: every
+option names the result after itself, so no run replaces another.
 """
 
 from __future__ import annotations
@@ -80,6 +85,7 @@ NAME = "stacking_ag"
 QUESTION = "Does the char-CNN add to TF-IDF + logistic regression on the AG News split?"
 BASELINE, CHARCNN = "tfidf-word", "char-cnn"
 N_FOLDS = 5
+"""Folds of the out-of-fold probabilities, unless ``--folds`` says otherwise."""
 WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
 """The char-CNN's share in the soft vote, tried on the training split."""
 RANDOM_STATE = 0
@@ -153,6 +159,26 @@ def main(argv=None):
         "--max-length", type=int, default=None, help="characters (default: 256)"
     )
     parser.add_argument(
+        "--augment-per-epoch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the char-CNN of compare --augment-per-epoch N (needs WordNet)",
+    )
+    parser.add_argument(
+        "--ensemble",
+        type=int,
+        default=None,
+        metavar="K",
+        help="the char-CNN of compare --ensemble K (a soft vote of K networks)",
+    )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=None,
+        help=f"folds of the out-of-fold probabilities (default: {N_FOLDS})",
+    )
+    parser.add_argument(
         "--check-stacking",
         action="store_true",
         help="also fit sklearn's StackingClassifier (six more char-CNN fits: "
@@ -173,6 +199,9 @@ def main(argv=None):
             ("n", args.n_docs),
             ("e", args.max_epochs),
             ("l", args.max_length),
+            ("pe", args.augment_per_epoch),
+            ("vote", args.ensemble),
+            ("f", args.folds),
         )
         if value is not None
     )
@@ -195,8 +224,14 @@ def main(argv=None):
             if value is not None
         }
     )
+    n_folds = args.folds or N_FOLDS
     models = make_models(
-        [BASELINE, CHARCNN], charcnn=charcnn, random_state=RANDOM_STATE
+        [BASELINE, CHARCNN],
+        charcnn=charcnn,
+        augment=args.augment_per_epoch or 0,
+        augment_per_epoch=args.augment_per_epoch is not None,
+        ensemble=args.ensemble or 1,
+        random_state=RANDOM_STATE,
     )
 
     # The base models on compare's split: evaluate fits them in place on the
@@ -220,11 +255,11 @@ def main(argv=None):
     refit_s = baseline.fit_s + charcnn_row.fit_s
 
     # Out-of-fold probabilities on the training split, the same folds for both.
-    splitter = StratifiedKFold(N_FOLDS, shuffle=True, random_state=RANDOM_STATE)
+    splitter = StratifiedKFold(n_folds, shuffle=True, random_state=RANDOM_STATE)
     folds = list(splitter.split(np.zeros(len(y_train)), y_train))
     oof, oof_s, oof_fold_accuracy = {}, {}, {}
     for model_name, model in models.items():
-        log(f"{model_name}: out-of-fold probabilities, {N_FOLDS} folds")
+        log(f"{model_name}: out-of-fold probabilities, {n_folds} folds")
         start = time.perf_counter()
         oof[model_name] = cross_val_predict(
             model, X_train, y_train, cv=folds, method="predict_proba"
@@ -348,9 +383,10 @@ def main(argv=None):
 
     best_test = max(curve, key=lambda point: point["test_accuracy"])
     comparison.notes = [
+        *comparison.notes,
         f"soft-vote: (1 - w) x {BASELINE} + w x {CHARCNN} probabilities, w chosen "
         f"among 0, 0.05, ..., 1 by the mean accuracy of out-of-fold probabilities "
-        f"over {N_FOLDS} stratified folds of the training split: w = {weight:g} "
+        f"over {n_folds} stratified folds of the training split: w = {weight:g} "
         f"(CV accuracy {chosen['cv_accuracy']:.4f}; {curve[0]['cv_accuracy']:.4f} "
         f"for {BASELINE} alone, {curve[-1]['cv_accuracy']:.4f} for {CHARCNN} "
         f"alone); both models then refitted on the whole training split",
@@ -360,7 +396,7 @@ def main(argv=None):
         f"probabilities of the same folds (what StackingClassifier(cv=those "
         f"folds, stack_method='predict_proba') fits, computed once and shared "
         f"with soft-vote); its CV accuracy on them {stack_cv.mean():.4f}",
-        f"the blends' fit seconds: {N_FOLDS} out-of-fold fits of each model "
+        f"the blends' fit seconds: {n_folds} out-of-fold fits of each model "
         f"({oof_s[BASELINE]:.0f} s + {oof_s[CHARCNN]:.0f} s, paid once for both "
         f"blends) and the two refits ({refit_s:.0f} s)",
         *(
@@ -387,7 +423,9 @@ def main(argv=None):
     comparison.settings = {
         "models": [*models, *rows],
         "charcnn": charcnn,
-        "augment": 0,
+        "augment": args.augment_per_epoch or 0,
+        "augment_per_epoch": args.augment_per_epoch is not None,
+        "ensemble": args.ensemble or 1,
     }
     comparison.machine = machine_info()
     comparison.wall_s = time.perf_counter() - started
@@ -398,7 +436,7 @@ def main(argv=None):
         name,
         {
             **comparison.to_dict(),
-            "cv_folds": f"StratifiedKFold({N_FOLDS}, shuffle=True, "
+            "cv_folds": f"StratifiedKFold({n_folds}, shuffle=True, "
             f"random_state={RANDOM_STATE}) on the training split",
             "out_of_fold": {
                 model_name: {

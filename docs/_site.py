@@ -212,7 +212,45 @@ def write_getting_started(results_dir, generated_dir):
         pass
     _write_if_changed(generated_dir / "getting_started_table.inc", table)
     subs.update(_faq_substitutions(results_dir, missing))
+    subs.update(_ensemble_substitutions(results_dir, missing))
     return "\n".join(f".. |{name}| replace:: {text}" for name, text in subs.items())
+
+
+def _ensemble_substitutions(results_dir, missing):
+    """The vote of augmented char-CNNs (``accuracy_ag_ensemble.json``)."""
+    names = (
+        "ag_vote_acc",
+        "ag_vote_k",
+        "ag_vote_min",
+        "ag_vote_members",
+        "ag_vote_vs_tfidf",
+        "ag_vote_command",
+    )
+    try:
+        record = _load(results_dir / "accuracy_ag_ensemble.json")
+        rows = {row["name"]: row for row in record["models"]}
+        vote, tfidf = rows["char-cnn"], rows["tfidf-word"]
+        members = [m["accuracy"] for m in vote["folds"][0]["members"]]
+        [test] = [t for t in record["paired_tests"] if t["reference"] == "tfidf-word"]
+        gap = 100 * (tfidf["accuracy"] - vote["accuracy"])
+        side = "below" if gap > 0 else "above"
+        p_value = test["p_value"]
+        p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+        return {
+            "ag_vote_acc": f"{vote['accuracy']:.1%}",
+            "ag_vote_k": str(len(members)),
+            "ag_vote_min": f"{record['wall_s'] / 60:.0f} minutes",
+            "ag_vote_members": f"{min(members):.1%} to {max(members):.1%}",
+            "ag_vote_vs_tfidf": f"{abs(gap):.1f} points {side} the tuned word "
+            f"TF-IDF model's {tfidf['accuracy']:.1%} (McNemar {p_text})",
+            "ag_vote_command": "``"
+            + record["command"].replace(
+                "sklearn-charcnn", "python -m sklearn_charcnn", 1
+            )
+            + "``",
+        }
+    except (KeyError, TypeError, ValueError, IndexError):
+        return dict.fromkeys(names, missing)
 
 
 def _faq_substitutions(results_dir, missing):

@@ -948,7 +948,8 @@ def evaluate(
     -------
     comparison : Comparison
         ``models``, ``paired_tests`` and ``evaluation`` filled in (with the
-        ``scheduler`` address when one was used).
+        ``scheduler`` address when one was used); for an ensemble, a line of
+        ``notes`` with its members' own accuracies.
 
     Raises
     ------
@@ -1083,7 +1084,9 @@ def evaluate(
     }
     if scheduler is not None:
         evaluation["scheduler"] = scheduler
-    return Comparison(models=results, paired_tests=tests, evaluation=evaluation)
+    comparison = Comparison(models=results, paired_tests=tests, evaluation=evaluation)
+    comparison.notes = _member_notes(comparison)
+    return comparison
 
 
 def _uses_wordnet(models) -> bool:
@@ -1326,6 +1329,6 @@ def run_comparison(
         "ensemble": ensemble,
     }
     comparison.machine = machine_info()
-    comparison.notes = [*_member_notes(comparison), *notes]
+    comparison.notes = [*comparison.notes, *notes]
     comparison.wall_s = time.perf_counter() - started
     return comparison

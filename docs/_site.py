@@ -176,6 +176,12 @@ _SUBSTITUTIONS = (
     "ag_copies_acc",
     "ag_copies_rows",
     "ag_copies_vs_tfidf",
+    "ag_vote_acc",
+    "ag_vote_k",
+    "ag_vote_min",
+    "ag_vote_members",
+    "ag_vote_vs_tfidf",
+    "ag_vote_command",
 )
 
 
@@ -212,20 +218,18 @@ def write_getting_started(results_dir, generated_dir):
         pass
     _write_if_changed(generated_dir / "getting_started_table.inc", table)
     subs.update(_faq_substitutions(results_dir, missing))
-    subs.update(_ensemble_substitutions(results_dir, missing))
+    subs.update(_ensemble_substitutions(results_dir))
     return "\n".join(f".. |{name}| replace:: {text}" for name, text in subs.items())
 
 
-def _ensemble_substitutions(results_dir, missing):
-    """The vote of augmented char-CNNs (``accuracy_ag_ensemble.json``)."""
-    names = (
-        "ag_vote_acc",
-        "ag_vote_k",
-        "ag_vote_min",
-        "ag_vote_members",
-        "ag_vote_vs_tfidf",
-        "ag_vote_command",
-    )
+def _ensemble_substitutions(results_dir):
+    """The vote of augmented char-CNNs (``accuracy_ag_ensemble.json``).
+
+    Empty if the record is missing or reshaped: the ``ag_vote_*`` names of
+    :data:`_SUBSTITUTIONS` then keep the "not recorded" text.
+    """
+    from sklearn_charcnn._stats import format_p_value
+
     try:
         record = _load(results_dir / "accuracy_ag_ensemble.json")
         rows = {row["name"]: row for row in record["models"]}
@@ -234,8 +238,8 @@ def _ensemble_substitutions(results_dir, missing):
         [test] = [t for t in record["paired_tests"] if t["reference"] == "tfidf-word"]
         gap = 100 * (tfidf["accuracy"] - vote["accuracy"])
         side = "below" if gap > 0 else "above"
-        p_value = test["p_value"]
-        p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.2g}"
+        p_value = format_p_value(test["p_value"])
+        p_text = f"p {p_value}" if p_value.startswith("<") else f"p = {p_value}"
         return {
             "ag_vote_acc": f"{vote['accuracy']:.1%}",
             "ag_vote_k": str(len(members)),
@@ -250,7 +254,7 @@ def _ensemble_substitutions(results_dir, missing):
             + "``",
         }
     except (KeyError, TypeError, ValueError, IndexError):
-        return dict.fromkeys(names, missing)
+        return {}
 
 
 def _faq_substitutions(results_dir, missing):

@@ -324,33 +324,30 @@ def main(argv=None):
         )
         point["test_accuracy"] = float(np.mean(classes[blend.argmax(1)] == y_test))
 
-    device = charcnn_row.device
-    rows = {
-        "soft-vote": _row(
-            "soft-vote",
-            y_test,
+    # Each blend: its test predictions, fit and predict seconds, and choice.
+    blends = {
+        "soft-vote": (
             vote_pred,
-            fit_s=shared_s + search_s,
-            predict_s=vote_predict_s,
-            device=device,
-            n_train=len(y_train),
-            params={"weight": weight},
+            shared_s + search_s,
+            vote_predict_s,
+            {"weight": weight},
         ),
-        "stack": _row(
-            "stack",
-            y_test,
-            stack_pred,
-            fit_s=shared_s + final_s,
-            predict_s=stack_predict_s,
-            device=device,
-            n_train=len(y_train),
-            params={},
-        ),
+        "stack": (stack_pred, shared_s + final_s, stack_predict_s, {}),
     }
+    rows = {}
     baseline_correct = models[BASELINE].predict(X_test) == y_test
-    for row_name, row in rows.items():
-        predicted = vote_pred if row_name == "soft-vote" else stack_pred
-        comparison.models.append(row)
+    for row_name, (predicted, fit_s, predict_s, params) in blends.items():
+        rows[row_name] = _row(
+            row_name,
+            y_test,
+            predicted,
+            fit_s=fit_s,
+            predict_s=predict_s,
+            device=charcnn_row.device,
+            n_train=len(y_train),
+            params=params,
+        )
+        comparison.models.append(rows[row_name])
         comparison.paired_tests.append(
             # As evaluate's tests: the baseline is the model every other one is
             # tested against, so the table's McNemar column reads "vs tfidf-word".

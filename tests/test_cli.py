@@ -38,6 +38,15 @@ TINY_NET = [
 ]
 
 
+def compare_tiny_csv(output_dir, *options):
+    """Run ``compare`` on the tiny CSV with ``options``; return its compare.json."""
+    status = main(
+        ["compare", "--csv", str(TINY_CSV), *options, "--output-dir", str(output_dir)]
+    )
+    assert status == 0
+    return json.loads((output_dir / "compare.json").read_text())
+
+
 def read_tiny_csv():
     import csv
 
@@ -48,10 +57,7 @@ def read_tiny_csv():
 
 def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
     out = tmp_path / "out"
-    status = main(
-        ["compare", "--csv", str(TINY_CSV), *TINY_NET, "--output-dir", str(out)]
-    )
-    assert status == 0
+    payload = compare_tiny_csv(out, *TINY_NET)
     stdout = capsys.readouterr().out
     table = stdout[stdout.index("model     ") :].splitlines()
     assert table[0].startswith("model       accuracy  95% CI")
@@ -65,7 +71,6 @@ def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
     assert "char-cnn - tfidf-word:" in stdout and "McNemar p" in stdout
 
     assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    payload = json.loads((out / "compare.json").read_text())
     assert payload["schema"] == "sklearn-charcnn/comparison/1"
     assert payload["corpus"] == {
         "name": "tiny_news.csv",
@@ -97,22 +102,16 @@ def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
 def test_compare_baseline_matches_a_hand_built_pipeline(tmp_path, capsys):
     """The split is stratified with the given seed, and tfidf-word is the
     documented tuned word 1-2-gram TF-IDF + LogisticRegression."""
-    main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--models",
-            "tfidf-word",
-            "--random-state",
-            "3",
-            "--quiet",
-            "--no-plot",
-            "--output-dir",
-            str(tmp_path),
-        ]
+    payload = compare_tiny_csv(
+        tmp_path,
+        "--models",
+        "tfidf-word",
+        "--random-state",
+        "3",
+        "--quiet",
+        "--no-plot",
     )
-    [row] = json.loads((tmp_path / "compare.json").read_text())["models"]
+    [row] = payload["models"]
     X, y = read_tiny_csv()
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, stratify=y, random_state=3
@@ -132,22 +131,9 @@ def test_compare_baseline_matches_a_hand_built_pipeline(tmp_path, capsys):
 
 
 def test_compare_cross_validation_reports_intervals_across_folds(tmp_path, capsys):
-    status = main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--cv",
-            "2",
-            "--models",
-            "tfidf-word,tfidf-char",
-            "--quiet",
-            "--output-dir",
-            str(tmp_path),
-        ]
+    payload = compare_tiny_csv(
+        tmp_path, "--cv", "2", "--models", "tfidf-word,tfidf-char", "--quiet"
     )
-    assert status == 0
-    payload = json.loads((tmp_path / "compare.json").read_text())
     assert payload["evaluation"]["cv"] == 2
     assert payload["evaluation"]["interval"] == "Student t across folds"
     for row in payload["models"]:
@@ -341,26 +327,18 @@ def test_models_fitted_with_the_test_curve_unpickle_in_a_fresh_process(tmp_path)
 def test_augment_trains_the_char_cnn_behind_a_thesaurus_augmenter(
     tmp_path, flag, count, per_epoch
 ):
-    status = main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--models",
-            "char-cnn",
-            *TINY_NET,
-            "--max-epochs",
-            "1",
-            flag,
-            count,
-            "--quiet",
-            "--no-plot",
-            "--output-dir",
-            str(tmp_path),
-        ]
+    payload = compare_tiny_csv(
+        tmp_path,
+        "--models",
+        "char-cnn",
+        *TINY_NET,
+        "--max-epochs",
+        "1",
+        flag,
+        count,
+        "--quiet",
+        "--no-plot",
     )
-    assert status == 0
-    payload = json.loads((tmp_path / "compare.json").read_text())
     assert payload["settings"]["augment"] == int(count)
     assert payload["settings"]["augment_per_epoch"] is per_epoch
     assert payload["command"].endswith(
@@ -376,23 +354,15 @@ def test_augment_and_augment_per_epoch_exclude_each_other(capsys):
 
 
 def test_ensemble_option_votes_k_char_cnns_and_plots_their_curves(tmp_path):
-    status = main(
-        [
-            "compare",
-            "--csv",
-            str(TINY_CSV),
-            "--models",
-            "char-cnn,tfidf-word",
-            *TINY_NET,
-            "--ensemble",
-            "2",
-            "--quiet",
-            "--output-dir",
-            str(tmp_path),
-        ]
+    payload = compare_tiny_csv(
+        tmp_path,
+        "--models",
+        "char-cnn,tfidf-word",
+        *TINY_NET,
+        "--ensemble",
+        "2",
+        "--quiet",
     )
-    assert status == 0
-    payload = json.loads((tmp_path / "compare.json").read_text())
     assert payload["settings"]["ensemble"] == 2
     [fold] = next(m for m in payload["models"] if m["name"] == "char-cnn")["folds"]
     assert [m["random_state"] for m in fold["members"]] == [0, 1]

@@ -7,15 +7,18 @@ import socket
 import time
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from _local_cluster import local_cluster
 from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.utils.validation import check_is_fitted
 
-from sklearn_charcnn._stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
+from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
 from sklearn_charcnn.cli import main
 from sklearn_charcnn.compare import (
     BASELINE_C_GRID,
@@ -238,11 +241,27 @@ def test_cross_validation_gives_an_interval_across_folds():
     assert record.evaluation["cv"] == 2 and record.paired_tests == []
 
 
+def test_evaluate_leaves_the_given_models_unchanged():
+    X, y = read_tiny_csv()
+    models = make_models(["char-cnn", "tfidf-word"], charcnn=TINY_CHARCNN, ensemble=2)
+    before = {name: joblib.hash(model) for name, model in models.items()}
+    record = evaluate(models, X, y, epoch_lines=True, return_estimators=True)
+    assert {name: joblib.hash(model) for name, model in models.items()} == before
+    for model in models.values():
+        with pytest.raises(NotFittedError):
+            check_is_fitted(model)
+    # The fitted clones come back with return_estimators, one per fold.
+    [search] = record.estimators["tfidf-word"]
+    assert search[-1].best_params_ == record["tfidf-word"].params
+    assert not hasattr(evaluate(models, X, y, test_curve=False), "estimators")
+
+
 def test_fitted_char_cnn_keeps_neither_the_test_set_nor_extra_callbacks():
     X, y = read_tiny_csv()
     models = make_models(["char-cnn"], charcnn=TINY_CHARCNN)
-    evaluate(models, X, y, epoch_lines=True)
-    classifier = models["char-cnn"][-1]
+    record = evaluate(models, X, y, epoch_lines=True, return_estimators=True)
+    [fitted] = record.estimators["char-cnn"]
+    classifier = fitted[-1]
     assert classifier.callbacks is None
     callbacks = dict(classifier.net_.callbacks_)
     assert callbacks["test_score"].codes is None
@@ -396,12 +415,20 @@ def test_cross_validation_on_a_dask_scheduler_gives_the_sequential_scores(
 def test_models_fitted_on_dask_come_back_fitted(scheduler):
     X, y = read_tiny_csv()
     models = {"dummy": where_fitted(), **make_models(["tfidf-word"])}
-    record = evaluate(models, X, y, scheduler=scheduler, reference="tfidf-word")
-    assert models["dummy"].pid_ != os.getpid()  # it ran on a worker
+    record = evaluate(
+        models,
+        X,
+        y,
+        scheduler=scheduler,
+        reference="tfidf-word",
+        return_estimators=True,
+    )
+    [dummy], [pipeline] = record.estimators["dummy"], record.estimators["tfidf-word"]
+    assert dummy.pid_ != os.getpid()  # it ran on a worker
     assert record["dummy"].accuracy == 0.5  # 4 of 8 test documents per topic
-    # On a hold-out split the caller's models are the fitted ones.
-    assert models["dummy"].classes_.tolist() == ["scitech", "sports"]
-    search = models["tfidf-word"][-1]
+    assert dummy.classes_.tolist() == ["scitech", "sports"]
+    assert not hasattr(models["dummy"], "classes_")
+    search = pipeline[-1]
     assert search.best_params_ == record["tfidf-word"].params
 
 
@@ -501,10 +528,10 @@ def ensemble_comparison():
     X, y = read_tiny_csv()
     charcnn = {**TINY_CHARCNN, "max_epochs": 2}
     models = make_models(["char-cnn"], charcnn=charcnn, ensemble=2)
-    record = evaluate(models, X, y, epoch_lines=True)
+    record = evaluate(models, X, y, epoch_lines=True, return_estimators=True)
     single = make_models(["char-cnn"], charcnn=charcnn)
-    evaluate(single, X, y)
-    return record, models["char-cnn"], single["char-cnn"], X, y
+    single = evaluate(single, X, y, return_estimators=True).estimators["char-cnn"]
+    return record, record.estimators["char-cnn"][0], single[0], X, y
 
 
 def test_ensemble_member_zero_is_the_single_model(ensemble_comparison):

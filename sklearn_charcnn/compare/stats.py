@@ -1,7 +1,7 @@
 """Uncertainty of a comparison: accuracy intervals and the paired McNemar test.
 
-Private helpers of :mod:`sklearn_charcnn.compare`; they take plain counts and
-arrays, and know nothing of models.
+They take plain counts and arrays, and know nothing of models, so a script
+can score any pair of classifiers with them.
 """
 
 from __future__ import annotations
@@ -10,6 +10,14 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+__all__ = [
+    "McNemar",
+    "bootstrap_accuracy_ci",
+    "fold_mean_ci",
+    "format_p_value",
+    "mcnemar",
+]
 
 # Below this many discordant documents the chi-square approximation of
 # McNemar's statistic is poor, so the exact binomial test is used instead
@@ -36,7 +44,7 @@ def bootstrap_accuracy_ci(
 
     Examples
     --------
-    >>> from sklearn_charcnn._stats import bootstrap_accuracy_ci
+    >>> from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci
     >>> bootstrap_accuracy_ci(1520, 1520)
     (1.0, 1.0)
     >>> low, high = bootstrap_accuracy_ci(1216, 1520)
@@ -57,7 +65,7 @@ def fold_mean_ci(scores, *, confidence: float = 0.95) -> tuple[float, float]:
 
     Examples
     --------
-    >>> from sklearn_charcnn._stats import fold_mean_ci
+    >>> from sklearn_charcnn.compare.stats import fold_mean_ci
     >>> low, high = fold_mean_ci([0.80, 0.82, 0.84])
     >>> round(low, 4), round(high, 4)
     (0.7703, 0.8697)
@@ -109,7 +117,7 @@ def mcnemar(only_first: int, only_second: int) -> McNemar:
 
     Examples
     --------
-    >>> from sklearn_charcnn._stats import mcnemar
+    >>> from sklearn_charcnn.compare.stats import mcnemar
     >>> mcnemar(1, 5).p_value  # 2 * (1 + 6) / 64
     0.21875
     >>> mcnemar(0, 0).p_value
@@ -136,7 +144,7 @@ def format_p_value(p_value: float) -> str:
 
     Examples
     --------
-    >>> from sklearn_charcnn._stats import format_p_value
+    >>> from sklearn_charcnn.compare.stats import format_p_value
     >>> format_p_value(0.21875), format_p_value(2e-9)
     ('0.219', '< 0.001')
     """

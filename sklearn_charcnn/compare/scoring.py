@@ -1,0 +1,203 @@
+"""Scoring test predictions into the results of a comparison.
+
+:func:`~sklearn_charcnn.compare.fold_scores` scores one fold; :func:`~sklearn_charcnn.compare.model_result` pools a model's
+folds into a :class:`~sklearn_charcnn.compare.ModelResult` with its
+confidence interval; :func:`~sklearn_charcnn.compare.paired_tests` tests a reference model against
+each other one on the same documents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from sklearn_charcnn.compare.record import ModelResult, PairedTest
+from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci
+
+__all__ = ["fold_record", "fold_scores", "member_notes", "model_result", "paired_tests"]
+
+
+def fold_scores(y_true, y_pred) -> dict:
+    """Score one fold's predictions.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        The test labels and the predictions.
+
+    Returns
+    -------
+    scores : dict
+        ``accuracy`` and ``macro_f1``.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.compare import fold_scores
+    >>> fold_scores([0, 0, 1, 1], [0, 1, 1, 1])
+    {'accuracy': 0.75, 'macro_f1': 0.7333333333333334}
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return {
+        "accuracy": float(np.mean(y_pred == y_true)),
+        "macro_f1": float(f1_score(y_true, y_pred, average="macro")),
+    }
+
+
+def fold_record(fitted, y_test, n_train: int) -> dict:
+    """Return the record of one fitted model on one fold.
+
+    Parameters
+    ----------
+    fitted : FittedModel
+        What :func:`~sklearn_charcnn.compare.fit_and_predict` returned.
+    y_test : array-like
+        The test labels.
+    n_train : int
+        The number of training documents.
+
+    Returns
+    -------
+    fold : dict
+        ``accuracy``, ``macro_f1``, ``fit_s``, ``predict_s``, ``n_train``,
+        ``n_test``, ``params``, and the char-CNN's ``history`` or a vote's
+        ``members`` (each with its own test ``accuracy``).
+    """
+    y_test = np.asarray(y_test)
+    fold = {
+        **fold_scores(y_test, fitted.y_pred),
+        "fit_s": fitted.fit_s,
+        "predict_s": fitted.predict_s,
+        "n_train": n_train,
+        "n_test": len(y_test),
+        "params": dict(fitted.params),
+    }
+    if fitted.history:
+        fold["history"] = fitted.history
+    if fitted.members:
+        fold["members"] = [
+            {
+                "name": m["name"],
+                "random_state": m["random_state"],
+                "accuracy": float(np.mean(m["y_pred"] == y_test)),
+                "epochs_run": m["epochs_run"],
+                "history": m["history"],
+            }
+            for m in fitted.members
+        ]
+    return fold
+
+
+def model_result(
+    name, folds, correct, device, *, confidence=0.95, n_bootstrap=10_000
+) -> ModelResult:
+    """Pool one model's fold records into its result.
+
+    Parameters
+    ----------
+    name : str
+        The model's name.
+    folds : list of dict
+        Its :func:`~sklearn_charcnn.compare.fold_record` per fold.
+    correct : ndarray of bool
+        Whether it classified each test document correctly, all folds
+        together.
+    device : str
+        Where it ran.
+    confidence : float, default=0.95
+        Level of the accuracy interval: a bootstrap over the test documents
+        for one fold, a Student-t interval across folds otherwise.
+    n_bootstrap : int, default=10_000
+        Bootstrap draws for one fold's interval (seeded with 0).
+
+    Returns
+    -------
+    result : ModelResult
+    """
+    if len(folds) == 1:
+        interval = bootstrap_accuracy_ci(
+            int(np.sum(correct)),
+            len(correct),
+            confidence=confidence,
+            n_bootstrap=n_bootstrap,
+        )
+    else:
+        interval = fold_mean_ci([f["accuracy"] for f in folds], confidence=confidence)
+
+    def mean(key):
+        return float(np.mean([fold[key] for fold in folds]))
+
+    return ModelResult(
+        name=name,
+        accuracy=mean("accuracy"),
+        accuracy_ci=interval,
+        macro_f1=mean("macro_f1"),
+        fit_s=mean("fit_s"),
+        predict_s=mean("predict_s"),
+        device=device,
+        n_train=int(round(mean("n_train"))),
+        n_test=int(round(mean("n_test"))),
+        params=folds[0]["params"] if len(folds) == 1 else {},
+        folds=folds,
+    )
+
+
+def paired_tests(reference: str, correct: dict) -> list[PairedTest]:
+    """McNemar's test of ``reference`` against every other model.
+
+    Parameters
+    ----------
+    reference : str
+        The model tested against the others; no tests if it is absent.
+    correct : dict of str to ndarray of bool
+        Per model, whether it classified each test document correctly (the
+        same documents in the same order for every model).
+
+    Returns
+    -------
+    tests : list of PairedTest
+        One per other model, in the order of ``correct``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_charcnn.compare import paired_tests
+    >>> correct = {"a": np.array([1, 1, 0, 0], bool), "b": np.ones(4, bool)}
+    >>> [(t.model, t.reference, t.only_reference) for t in paired_tests("a", correct)]
+    [('a', 'b', 2)]
+    """
+    if reference not in correct:
+        return []
+    return [
+        PairedTest.from_correct(reference, name, correct[reference], correct[name])
+        for name in correct
+        if name != reference
+    ]
+
+
+def member_notes(models) -> list[str]:
+    """Return a line per vote of char-CNNs: its members' accuracies, and the vote's.
+
+    Parameters
+    ----------
+    models : list of ModelResult
+        The results of a comparison.
+
+    Returns
+    -------
+    notes : list of str
+    """
+    lines = []
+    for model in models:
+        members = [m for fold in model.folds for m in fold.get("members", [])]
+        if not members:
+            continue
+        accuracies = [m["accuracy"] for m in members]
+        seeds = [m["random_state"] for m in model.folds[0]["members"]]
+        folds = " (over all folds)" if len(model.folds) > 1 else ""
+        lines.append(
+            f"{model.name}: a soft vote of {len(model.folds[0]['members'])} "
+            f"char-CNNs seeded {', '.join(map(str, seeds))}; alone, the members "
+            f"score {', '.join(f'{a:.4f}' for a in accuracies)}{folds} "
+            f"(mean {np.mean(accuracies):.4f}), the vote {model.accuracy:.4f}"
+        )
+    return lines

@@ -26,56 +26,42 @@ def _write_if_changed(path, text):
         path.write_text(text, encoding="utf-8")
 
 
-def _rows(data):
-    """Per-model rows of a recorded comparison, whichever schema wrote it.
+def _record(results_dir, name):
+    """The comparison record ``name`` of ``results_dir``, or None if absent."""
+    from sklearn_charcnn.compare import Comparison
 
-    Records of ``sklearn_charcnn.compare.Comparison`` (with a ``schema`` key)
-    list ``models``; older records list ``results`` rows. Each row has
-    ``model``, ``accuracy``, ``accuracy_ci`` (or None), ``macro_f1``,
-    ``fit_s``, ``predict_s``, ``device``, ``n_train``, ``n_test`` and
-    ``epochs`` (None unless a char-CNN).
-    """
-    if data is None:
+    data = _load(Path(results_dir) / f"{name}.json")
+    return None if data is None else Comparison.from_dict(data)
+
+
+def _rows(record):
+    """Per-model rows of a comparison record, as dicts (empty without one)."""
+    if record is None:
         return []
-    if "schema" in data:
-        return [
-            {
-                "model": row["name"],
-                "accuracy": row["accuracy"],
-                "accuracy_ci": row.get("accuracy_ci"),
-                "macro_f1": row.get("macro_f1"),
-                "fit_s": row.get("fit_s"),
-                "predict_s": row.get("predict_s"),
-                "device": row["device"],
-                "n_train": row["n_train"],
-                "n_test": row["n_test"],
-                "epochs": (row.get("params") or {}).get("epochs_run"),
-                "training_rows": (row.get("params") or {}).get("training_rows"),
-            }
-            for row in data["models"]
-        ]
     return [
         {
-            **row,
-            "accuracy_ci": None,
-            "n_train": row.get("n_train", data.get("n_train")),
-            "n_test": row.get("n_test", data.get("n_test")),
-            "epochs": (row.get("net") or {}).get("epochs_run"),
+            "model": row.name,
+            "accuracy": row.accuracy,
+            "fit_s": row.fit_s,
+            "n_train": row.n_train,
+            "n_test": row.n_test,
+            "epochs": row.params.get("epochs_run"),
+            "training_rows": row.params.get("training_rows"),
         }
-        for row in data["results"]
+        for row in record.models
     ]
 
 
 _TFIDF_NAMES = {"tfidf-word": "words", "tfidf-char": "character n-grams"}
 
 
-def _compare_substitutions(cnn, tfidf_rows, records, augmentation):
+def _compare_substitutions(cnn, tfidf_rows, record, augmentation):
     """Return ``{name: text}`` for the front page, or raise KeyError/TypeError."""
-    machine = records[0]["machine"]
+    machine = record.machine
     best = max(tfidf_rows, key=lambda row: row["accuracy"])
     by_name = {row["model"]: row for row in tfidf_rows}
     gap = best["accuracy"] - cnn["accuracy"]
-    wall = sum(record["wall_s"] for record in records)
+    wall = record.wall_s
     subs = {
         "ag_n_train": f"{cnn['n_train']:,}",
         "ag_n_test": f"{cnn['n_test']:,}",
@@ -119,39 +105,11 @@ def _compare_substitutions(cnn, tfidf_rows, records, augmentation):
     return subs
 
 
-def _compare_table(rows):
-    """The rows as one table, laid out as the ``compare`` command prints it."""
-
-    def number(value, spec):
-        return "n/a" if value is None else format(value, spec)
-
-    header = ("model", "accuracy", "95% CI", "macro-F1", "fit s", "predict s", "device")
-    cells = [
-        (
-            row["model"],
-            number(row["accuracy"], ".4f"),
-            "n/a"
-            if not row.get("accuracy_ci")
-            else f"{row['accuracy_ci'][0]:.3f} - {row['accuracy_ci'][1]:.3f}",
-            number(row.get("macro_f1"), ".4f"),
-            number(row.get("fit_s"), ".1f"),
-            number(row.get("predict_s"), ".2f"),
-            row["device"],
-        )
-        for row in rows
-    ]
-    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(7)]
-
-    def render(line):
-        left = {0, 2, 6}  # text left-aligned, numbers right-aligned
-        return "  ".join(
-            cell.ljust(width) if i in left else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ).rstrip()
-
-    lines = [render(header), render(["-" * width for width in widths])]
-    lines += [render(line) for line in cells]
-    return ".. code-block:: text\n\n" + "".join(f"   {line}\n" for line in lines)
+def _compare_table(record):
+    """The record's table, laid out as the ``compare`` command prints it."""
+    return ".. code-block:: text\n\n" + "".join(
+        f"   {line}\n" for line in record.table().splitlines()
+    )
 
 
 _SUBSTITUTIONS = (
@@ -189,9 +147,8 @@ def write_getting_started(results_dir, generated_dir):
     """Write generated/getting_started_table.inc and return ``rst_prolog`` text.
 
     Every number of the front page and the FAQ is a substitution defined here
-    from the recorded results: the char-CNN in ``accuracy_ag.json``, the
-    tuned TF-IDF baselines of the same run (or, in records without them,
-    ``accuracy_ag_tfidf.json``). If a file is missing or
+    from the recorded results: the char-CNN and the tuned TF-IDF baselines of
+    the ``compare`` run in ``accuracy_ag.json``. If a file is missing or
     reshaped, each substitution says so instead of showing a stale figure.
     """
     results_dir, generated_dir = Path(results_dir), Path(generated_dir)
@@ -199,21 +156,13 @@ def write_getting_started(results_dir, generated_dir):
     subs = dict.fromkeys(_SUBSTITUTIONS, missing)
     table = f"*No result is recorded in* ``benchmarks/results/accuracy_ag.json`` {missing}.\n"
     try:
-        cnn_record = _load(results_dir / "accuracy_ag.json")
-        cnn_rows = [row for row in _rows(cnn_record) if row["model"] == "char-cnn"]
-        # The baselines of the same run when it has them; else the record of
-        # the tuned baselines measured on their own.
-        records = [cnn_record]
-        tfidf_rows = [row for row in _rows(cnn_record) if row["model"] in _TFIDF_NAMES]
-        if not tfidf_rows:
-            tfidf_record = _load(results_dir / "accuracy_ag_tfidf.json")
-            records.append(tfidf_record)
-            tfidf_rows = [
-                row for row in _rows(tfidf_record) if row["model"] in _TFIDF_NAMES
-            ]
-        copies = _rows(_load(results_dir / "augmentation_ag_copies.json"))
-        subs.update(_compare_substitutions(cnn_rows[0], tfidf_rows, records, copies))
-        table = _compare_table(cnn_rows + tfidf_rows)
+        record = _record(results_dir, "accuracy_ag")
+        rows = _rows(record)
+        cnn_rows = [row for row in rows if row["model"] == "char-cnn"]
+        tfidf_rows = [row for row in rows if row["model"] in _TFIDF_NAMES]
+        copies = _rows(_record(results_dir, "augmentation_ag_copies"))
+        subs.update(_compare_substitutions(cnn_rows[0], tfidf_rows, record, copies))
+        table = _compare_table(record)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, IndexError):
         pass
     _write_if_changed(generated_dir / "getting_started_table.inc", table)
@@ -228,32 +177,29 @@ def _ensemble_substitutions(results_dir):
     Empty if the record is missing or reshaped: the ``ag_vote_*`` names of
     :data:`_SUBSTITUTIONS` then keep the "not recorded" text.
     """
-    from sklearn_charcnn._stats import format_p_value
+    from sklearn_charcnn.compare.stats import format_p_value
 
     try:
-        record = _load(results_dir / "accuracy_ag_ensemble.json")
-        rows = {row["name"]: row for row in record["models"]}
-        vote, tfidf = rows["char-cnn"], rows["tfidf-word"]
-        members = [m["accuracy"] for m in vote["folds"][0]["members"]]
-        [test] = [t for t in record["paired_tests"] if t["reference"] == "tfidf-word"]
-        gap = 100 * (tfidf["accuracy"] - vote["accuracy"])
+        record = _record(results_dir, "accuracy_ag_ensemble")
+        vote, tfidf = record["char-cnn"], record["tfidf-word"]
+        members = [m["accuracy"] for m in vote.folds[0]["members"]]
+        [test] = [t for t in record.paired_tests if t.reference == "tfidf-word"]
+        gap = 100 * (tfidf.accuracy - vote.accuracy)
         side = "below" if gap > 0 else "above"
-        p_value = format_p_value(test["p_value"])
+        p_value = format_p_value(test.p_value)
         p_text = f"p {p_value}" if p_value.startswith("<") else f"p = {p_value}"
         return {
-            "ag_vote_acc": f"{vote['accuracy']:.1%}",
+            "ag_vote_acc": f"{vote.accuracy:.1%}",
             "ag_vote_k": str(len(members)),
-            "ag_vote_min": f"{record['wall_s'] / 60:.0f} minutes",
+            "ag_vote_min": f"{record.wall_s / 60:.0f} minutes",
             "ag_vote_members": f"{min(members):.1%} to {max(members):.1%}",
             "ag_vote_vs_tfidf": f"{abs(gap):.1f} points {side} the tuned word "
-            f"TF-IDF model's {tfidf['accuracy']:.1%} (McNemar {p_text})",
+            f"TF-IDF model's {tfidf.accuracy:.1%} (McNemar {p_text})",
             "ag_vote_command": "``"
-            + record["command"].replace(
-                "sklearn-charcnn", "python -m sklearn_charcnn", 1
-            )
+            + record.command.replace("sklearn-charcnn", "python -m sklearn_charcnn", 1)
             + "``",
         }
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
         return {}
 
 
@@ -261,7 +207,7 @@ def _faq_substitutions(results_dir, missing):
     """Figures quoted by the FAQ: recorded results and the embedded corpus."""
     subs = {}
     try:
-        no_bn = _rows(_load(results_dir / "classifier_ag_no_batch_norm.json"))[0]
+        no_bn = _rows(_record(results_dir, "classifier_ag_no_batch_norm"))[0]
         subs["nobn_acc"] = f"{no_bn['accuracy']:.1%}"
         subs["nobn_epochs"] = str(no_bn["epochs"])
     except (KeyError, TypeError, IndexError):
@@ -475,6 +421,30 @@ def _autosummary(names, objects, module, generated_dir):
     return lines
 
 
+def _with_submodules(modules):
+    """The public modules, each package followed by its public submodules.
+
+    A submodule is listed only for the names its package does not re-export
+    (``sklearn_charcnn.compare.stats``, say).
+    """
+    import importlib
+    import pkgutil
+
+    listed = []
+    for short in modules:
+        listed.append(short)
+        module = importlib.import_module(f"sklearn_charcnn.{short}")
+        exported = set(getattr(module, "__all__", []))
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            if info.name.startswith("_"):
+                continue
+            name = f"{short}.{info.name}"
+            submodule = importlib.import_module(f"sklearn_charcnn.{name}")
+            if set(getattr(submodule, "__all__", [])) - exported:
+                listed.append(name)
+    return listed
+
+
 def write_api_reference(generated_dir):
     """Write generated/api_reference.inc: every public name, by module.
 
@@ -512,7 +482,7 @@ def write_api_reference(generated_dir):
             name,
         ),
     )
-    for short in modules:
+    for short in _with_submodules(modules):
         modname = f"sklearn_charcnn.{short}"
         module = importlib.import_module(modname)
         names = [
@@ -546,9 +516,8 @@ def write_api_reference(generated_dir):
 def write_compare_figure(results_dir, generated_dir):
     """Draw the front page's figure from the same records as its table.
 
-    The ``compare`` command's ``compare.png`` for the recorded char-CNN
-    (``accuracy_ag.json``) with the recorded baselines
-    (``accuracy_ag_tfidf.json``), written to generated/compare_ag_news.png
+    The ``compare`` command's ``compare.png`` for the recorded run
+    (``accuracy_ag.json``), written to generated/compare_ag_news.png
     and placed by generated/getting_started_figure.inc; without the records
     (or matplotlib), the include says so instead.
     """
@@ -562,14 +531,6 @@ def write_compare_figure(results_dir, generated_dir):
         from sklearn_charcnn.plotting import plot_comparison_figure
 
         comparison = Comparison.from_dict(_load(results_dir / "accuracy_ag.json"))
-        tfidf = _load(results_dir / "accuracy_ag_tfidf.json")
-        if tfidf is not None:
-            names = {model.name for model in comparison.models}
-            comparison.models += [
-                model
-                for model in Comparison.from_dict(tfidf).models
-                if model.name not in names
-            ]
         figure = plot_comparison_figure(comparison)
         generated_dir.mkdir(exist_ok=True)
         figure.savefig(generated_dir / "compare_ag_news.png", dpi=100)

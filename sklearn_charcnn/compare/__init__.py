@@ -5,26 +5,26 @@ does a character-level ConvNet beat the baseline a competent user builds,
 and is the difference real? It is what the ``compare`` command, the
 accuracy benchmarks and the documentation all run, one job per module:
 
-- :mod:`~sklearn_charcnn.compare.corpus`: :func:`load_corpus` reads a known
+- ``compare.corpus``: :func:`load_corpus` reads a known
   data set or a CSV file;
-- :mod:`~sklearn_charcnn.compare.models`: :func:`make_models` builds the
+- ``compare.models``: :func:`make_models` builds the
   pipelines (:data:`MODEL_NAMES`), the char-CNN's settings passing through
   one route, a dict of :class:`~sklearn_charcnn.CharCNNClassifier`
   parameters plus the quantizer's ``max_length`` (:func:`charcnn_params`);
-- :mod:`~sklearn_charcnn.compare.fitting`: :func:`split_indices` draws the
+- ``compare.fitting``: :func:`split_indices` draws the
   stratified hold-out split or cross-validation folds, and
   :func:`fit_and_predict` fits a clone of one model on one of them;
-- :mod:`~sklearn_charcnn.compare.scoring`: the predictions become a
+- ``compare.scoring``: the predictions become a
   :class:`ModelResult` per model, with a 95% confidence interval per
   accuracy, and McNemar's paired test between the char-CNN and each
   baseline (:func:`paired_tests`);
-- :mod:`~sklearn_charcnn.compare.stats`: the intervals and the test
+- :mod:`sklearn_charcnn.compare.stats`: the intervals and the test
   themselves, on plain counts;
-- :mod:`~sklearn_charcnn.compare.record`: :class:`Comparison`, the one
+- ``compare.record``: :class:`Comparison`, the one
   result record, which round-trips through JSON and renders its table as
   text, Markdown or reStructuredText;
 - :func:`evaluate` runs the fits through :class:`joblib.Parallel`, in this
-  process or on a Dask cluster (:mod:`~sklearn_charcnn.compare.cluster`),
+  process or on a Dask cluster (``compare.cluster``),
   and :func:`run_comparison` does all of it.
 
 The models it is given are never changed: every fit is of a clone.

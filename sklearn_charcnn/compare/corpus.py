@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,35 +12,75 @@ __all__ = ["Corpus", "load_corpus"]
 
 @dataclass
 class Corpus:
-    """Labelled documents and the name to report them by."""
+    """Labelled documents, the name to report them by, and how they were read.
+
+    Attributes
+    ----------
+    data : list of str
+        The documents.
+    target : ndarray
+        Their labels.
+    name : str
+        How a record names the corpus (a data set's name, or the file's).
+    file : str, default=None
+        The file or folder read, as given; None for a known data set.
+    format : {"csv", "jsonl", "folder"}, default=None
+        The file's format, as the reader found it.
+    text_columns : list of str, default=[]
+        The columns read and joined into each document.
+    label_column : str, default=None
+        The column of the labels.
+    sep : str, default=None
+        The separator of a CSV file (given or found).
+    encoding : str, default=None
+        The text encoding the file was read with.
+    n_dropped : int, default=0
+        Rows dropped because their label was empty.
+    n_empty : int, default=0
+        Documents that are empty or blank (kept).
+    """
 
     data: list
     target: np.ndarray
     name: str
+    file: str | None = None
+    format: str | None = None
+    text_columns: list = field(default_factory=list)
+    label_column: str | None = None
+    sep: str | None = None
+    encoding: str | None = None
+    n_dropped: int = 0
+    n_empty: int = 0
 
+    def details(self) -> dict:
+        """Return what a record should say about the corpus besides its name.
 
-def _read_labelled_csv(path: Path, text_column: str, label_column: str):
-    from sklearn_charcnn.datasets._base import _read_csv
+        Returns
+        -------
+        details : dict
+            ``n_empty`` always; for a file also ``file``, ``format``,
+            ``text_columns``, ``label_column``, ``sep``, ``encoding`` and
+            ``n_dropped``.
 
-    rows = _read_csv(path)
-    header = next(rows, [])
-    missing = [c for c in (text_column, label_column) if c not in header]
-    if missing:
-        raise ValueError(
-            f"{path} has no column(s) {missing}; its header is {header}. Name the "
-            "text and label columns (--text-column and --label-column)."
-        )
-    text_at, label_at = header.index(text_column), header.index(label_column)
-    X, y = [], []
-    for line, row in enumerate(rows, 2):
-        if len(row) != len(header):
-            raise ValueError(
-                f"{path}, line {line}: {len(row)} fields, but the header has "
-                f"{len(header)}."
-            )
-        X.append(row[text_at])
-        y.append(row[label_at])
-    return X, np.asarray(y)
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_charcnn.compare import Corpus
+        >>> Corpus(["a", " "], np.array(["x", "y"]), "two").details()
+        {'n_empty': 1}
+        """
+        if self.file is None:
+            return {"n_empty": sum(not text.strip() for text in self.data)}
+        return {
+            "file": self.file,
+            "format": self.format,
+            "text_columns": list(self.text_columns),
+            "label_column": self.label_column,
+            "sep": self.sep,
+            "encoding": self.encoding,
+            "n_dropped": self.n_dropped,
+            "n_empty": self.n_empty,
+        }
 
 
 def _known_dataset(dataset: str, subset, data_home) -> Corpus:
@@ -65,14 +105,45 @@ def _known_dataset(dataset: str, subset, data_home) -> Corpus:
     )
 
 
+def _read_file(path, label_column, options) -> Corpus:
+    from sklearn_charcnn.datasets import load_text_file
+
+    bunch = load_text_file(path, label_column=label_column, **options)
+    if len(bunch.target_names) < 2:
+        raise ValueError(
+            f"{path} has {len(bunch.target_names)} class(es) in its "
+            f"{label_column!r} column ({bunch.target_names}); a classifier needs "
+            "at least two. Check the label column (--label-column)."
+        )
+    return Corpus(
+        bunch.data,
+        bunch.target,
+        Path(path).name,
+        file=str(path),
+        format=bunch.format,
+        text_columns=list(bunch.text_columns),
+        label_column=label_column,
+        sep=bunch.sep,
+        encoding=bunch.encoding,
+        n_dropped=int(bunch.n_dropped),
+        n_empty=int(bunch.n_empty),
+    )
+
+
 def load_corpus(
     dataset: str | None = None,
     *,
     subset: str | None = None,
     data_home=None,
+    path=None,
     csv=None,
-    text_column: str = "text",
+    text_column: str | list[str] = "text",
     label_column: str = "label",
+    sep: str | None = None,
+    encoding: str = "utf-8",
+    missing_labels: str = "raise",
+    columns: list[str] | None = None,
+    quoting: bool = True,
 ) -> Corpus:
     """Read the documents of a comparison.
 
@@ -86,15 +157,43 @@ def load_corpus(
         Its split: ``"test"`` for AG News and ``"train"`` for IMDB if None.
     data_home : str or path, default=None
         Folder of the data sets (the fetchers' default if None).
+    path : str or path, default=None
+        Your own labelled documents instead of ``dataset``: a CSV or TSV
+        file, a JSON Lines file or a folder with one sub-folder per class,
+        read by :func:`~sklearn_charcnn.datasets.load_text_file`.
     csv : str or path, default=None
-        A CSV file with a header row, instead of ``dataset``.
-    text_column, label_column : str, default="text", "label"
-        The columns of ``csv`` holding the documents and their labels.
+        The same as ``path``.
+    text_column : str or list of str, default="text"
+        The column(s) of the file holding the documents; several are joined
+        with a space.
+    label_column : str, default="label"
+        The column of the file holding the labels.
+    sep : str, default=None
+        The separator of a CSV file; None finds it.
+    encoding : str, default="utf-8"
+        The file's text encoding.
+    missing_labels : {"raise", "drop"}, default="raise"
+        Rows with an empty label: an error, or dropped (counted in
+        ``n_dropped``).
+    columns : list of str, default=None
+        The column names of a CSV file without a header row.
+    quoting : bool, default=True
+        Whether the fields of a CSV file may be quoted.
 
     Returns
     -------
     corpus : Corpus
-        ``data`` (list of str), ``target`` and ``name``.
+        ``data`` (list of str), ``target``, ``name`` and, for a file, how it
+        was read (:meth:`Corpus.details`).
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read as asked (see
+        :func:`~sklearn_charcnn.datasets.load_text_file`).
+    ValueError
+        If both ``path`` and ``csv`` are given, or the file holds fewer than
+        two classes.
 
     Examples
     --------
@@ -103,7 +202,17 @@ def load_corpus(
     >>> corpus.name, len(corpus.data)
     ('AG News test split (embedded)', 7600)
     """
-    if csv is not None:
-        X, y = _read_labelled_csv(Path(csv), text_column, label_column)
-        return Corpus(X, y, Path(csv).name)
-    return _known_dataset(dataset or "ag_news", subset, data_home)
+    if path is not None and csv is not None:
+        raise ValueError("Pass the file as path= or as csv=, not both.")
+    path = csv if path is None else path
+    if path is None:
+        return _known_dataset(dataset or "ag_news", subset, data_home)
+    options = {
+        "text_column": text_column,
+        "sep": sep,
+        "encoding": encoding,
+        "missing_labels": missing_labels,
+        "columns": columns,
+        "quoting": quoting,
+    }
+    return _read_file(path, label_column, options)

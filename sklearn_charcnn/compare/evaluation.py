@@ -3,7 +3,7 @@
 :func:`~sklearn_charcnn.compare.evaluate` composes the other pieces: :func:`~sklearn_charcnn.compare.split_indices`
 draws the splits, :func:`~sklearn_charcnn.compare.fit_and_predict` fits a
 clone of each model on each, through :class:`joblib.Parallel`, and
-:mod:`~sklearn_charcnn.compare.scoring` turns the predictions into a
+``compare.scoring`` turns the predictions into a
 :class:`~sklearn_charcnn.compare.Comparison`.
 """
 

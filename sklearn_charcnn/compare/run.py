@@ -21,6 +21,16 @@ from sklearn_charcnn.compare.record import Comparison, machine_info
 __all__ = ["run_comparison"]
 
 
+def _subsample(X, y, n_samples, random_state):
+    """Return the documents, or a stratified subsample of ``n_samples``."""
+    X, y = list(X), np.asarray(y)
+    if n_samples is not None and n_samples < len(X):
+        X, _, y, _ = train_test_split(
+            X, y, train_size=n_samples, stratify=y, random_state=random_state
+        )
+    return X, y
+
+
 def _stderr_log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -111,27 +121,17 @@ def run_comparison(
     started = time.perf_counter()
     _check_names_and_ensemble(models, ensemble)
     settings = charcnn_params(charcnn) if "char-cnn" in models else None
-    X, y = list(X), np.asarray(y)
-    if n_samples is not None and n_samples < len(X):
-        X, _, y, _ = train_test_split(
-            X, y, train_size=n_samples, stratify=y, random_state=random_state
-        )
+    X, y = _subsample(X, y, n_samples, random_state)
     verbose = 1 if progress == "bar" else 0
     built = _build(
         models, settings, augment, augment_per_epoch, ensemble, random_state, verbose
     )
+    log = None if progress == "none" else _stderr_log
     comparison = evaluate(
-        built,
-        X,
-        y,
-        test_size=test_size,
-        cv=cv,
-        random_state=random_state,
-        test_curve=test_curve,
-        epoch_lines=progress == "lines",
-        log=None if progress == "none" else _stderr_log,
+        built, X, y, test_size=test_size, cv=cv, random_state=random_state,
+        test_curve=test_curve, epoch_lines=progress == "lines", log=log,
         scheduler=scheduler,
-    )
+    )  # fmt: skip
     comparison.name, comparison.command = name, command
     if question is not None:
         comparison.question = question

@@ -69,6 +69,15 @@ def validate_documents(
     ...
     ValueError: Iterable over raw text documents expected, string object received.
     """
+    X = _as_one_column(X, estimator_name)
+    return [
+        _as_text(doc, index, encoding, decode_error, estimator_name)
+        for index, doc in enumerate(X)
+    ]
+
+
+def _as_one_column(X, estimator_name: str):
+    """Return ``X`` as an iterable of documents; refuse a string or a table."""
     if isinstance(X, (str, bytes)):
         raise ValueError(
             "Iterable over raw text documents expected, string object received."
@@ -92,38 +101,38 @@ def validate_documents(
             "Iterable over raw text documents expected, "
             f"{type(X).__name__} object received."
         )
+    return X
 
-    documents = []
-    for index, doc in enumerate(X):
-        if isinstance(doc, str):
-            documents.append(doc)
-        elif isinstance(doc, (bytes, bytearray, np.bytes_)):
-            try:
-                documents.append(bytes(doc).decode(encoding, decode_error))
-            except UnicodeDecodeError as exc:
-                raise ValueError(
-                    f"Document at index {index} cannot be decoded with encoding "
-                    f"{encoding!r}: {exc.reason} at byte {exc.start}. Pass "
-                    "decode_error='replace' or 'ignore', or the right encoding."
-                ) from None
-            except LookupError:
-                raise ValueError(f"Unknown encoding {encoding!r}.") from None
-        elif (
-            doc is None
-            or (isinstance(doc, numbers.Real) and np.isnan(doc))
-            or type(doc).__name__ in ("NAType", "NaTType")
-        ):
+
+def _as_text(doc, index: int, encoding: str, decode_error: str, estimator_name: str):
+    """Return document ``index`` as a ``str``, decoding bytes, or raise."""
+    if isinstance(doc, str):
+        return doc
+    if isinstance(doc, (bytes, bytearray, np.bytes_)):
+        try:
+            return bytes(doc).decode(encoding, decode_error)
+        except UnicodeDecodeError as exc:
             raise ValueError(
-                f"Document at index {index} is missing ({doc!r}); {estimator_name} "
-                "needs a string for every document. Drop or fill missing values "
-                "first, e.g. with an empty string."
-            )
-        else:
-            raise TypeError(
-                f"Document at index {index} is a {_describe(doc)}; "
-                f"{estimator_name} expects str or bytes documents."
-            )
-    return documents
+                f"Document at index {index} cannot be decoded with encoding "
+                f"{encoding!r}: {exc.reason} at byte {exc.start}. Pass "
+                "decode_error='replace' or 'ignore', or the right encoding."
+            ) from None
+        except LookupError:
+            raise ValueError(f"Unknown encoding {encoding!r}.") from None
+    if (
+        doc is None
+        or (isinstance(doc, numbers.Real) and np.isnan(doc))
+        or type(doc).__name__ in ("NAType", "NaTType")
+    ):
+        raise ValueError(
+            f"Document at index {index} is missing ({doc!r}); {estimator_name} "
+            "needs a string for every document. Drop or fill missing values "
+            "first, e.g. with an empty string."
+        )
+    raise TypeError(
+        f"Document at index {index} is a {_describe(doc)}; "
+        f"{estimator_name} expects str or bytes documents."
+    )
 
 
 class TextInputMixin:

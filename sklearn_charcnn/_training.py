@@ -284,7 +284,7 @@ def has_native_bf16(device) -> bool:
     if device.type == "cpu" and torch.backends.mkldnn.is_available():
         try:
             return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-        except (AttributeError, RuntimeError):  # an older or stripped build
+        except (AttributeError, RuntimeError):  # a build without this private op
             return False
     return False
 

@@ -202,26 +202,17 @@ _ATTRIBUTES = """\
 _WORD_RULES = """\
     - A *word* is a run of ASCII letters, possibly joined by apostrophes or
       hyphens, not attached to other letters, digits, underscores or
-      combining marks: "café" is no word whether it is written with "é"
-      (NFC) or with "e" and a combining accent (NFD), and passes through
-      unchanged either way. A word is *replaceable* when it is at least
-      ``min_word_length`` characters long, not a stop word, written in lower
-      case, Title case or UPPER case, and has at least one synonym.
-      Everything else (punctuation, whitespace, numbers, non-English words,
-      names in mixed case) passes through.
+      combining marks ("café" passes through, written NFC or NFD). It is
+      *replaceable* when it has at least ``min_word_length`` characters, is
+      not a stop word, is written in lower, Title or UPPER case and has a
+      synonym. Everything else passes through unchanged.
     - For a document with ``n > 0`` replaceable words, ``r`` is drawn from
-      the geometric distribution ``P[r] ∝ p**r`` truncated to ``1, ..., n``
-      (an exact truncated draw, not a clipped one): every document with a
-      replaceable word changes, since an unchanged copy adds nothing. The
-      ``r`` positions are chosen uniformly without replacement among the
-      ``n``, and each gets the synonym of rank ``s`` drawn independently
-      from ``P[s] ∝ q**s`` truncated to its ``k`` synonyms. With
-      ``p = q = 0.5`` one word is replaced with probability about 1/2, two
-      with 1/4, and the closest synonym is chosen with probability about
-      1/2.
-    - The replacement takes the word's case: Title case gets an upper-case
-      first letter, UPPER case is upper-cased, and a lower-case word takes
-      the synonym as the thesaurus spells it.
+      ``P[r] ∝ p**r`` truncated to ``1, ..., n`` (an exact truncated draw,
+      not a clipped one: every such document changes). The ``r`` words are
+      chosen uniformly without replacement, and each takes the synonym of
+      rank ``s`` drawn from ``P[s] ∝ q**s`` truncated to its synonyms.
+    - The replacement takes the word's case (Title, UPPER); a lower-case
+      word takes the synonym as the thesaurus spells it.
     - Each copy is an independent draw from one random generator, copy 1
       first: with an int ``random_state`` the copies are reproducible."""
 
@@ -453,42 +444,14 @@ class ThesaurusAugmenter(TextInputMixin, TransformerMixin, _ThesaurusReplacement
 
     %(word_rules)s
 
-    **Adding rows inside a Pipeline.** A scikit-learn transformer may not
-    change the number of rows, because the Pipeline passes the unchanged
-    ``y`` to the next step. ``n_copies=k`` nonetheless returns ``k + 1``
-    rows per document from ``fit_transform``: the rows are an
-    ``AugmentedDocuments`` list whose ``origin`` and ``copy_index`` (and
-    ``per_epoch``) :class:`~sklearn_charcnn.CharQuantizer` carries along,
-    and :class:`~sklearn_charcnn.CharCNNClassifier` reads them to repeat
-    ``y`` and ``sample_weight`` by ``origin``, to keep every copy on the
-    same side of its validation split as its original, and to validate on
-    originals only. So ``make_pipeline(ThesaurusAugmenter(n_copies=2),
-    CharQuantizer(), CharCNNClassifier())`` is tuned by ``GridSearchCV``
-    without leakage: copies are made of the training fold only, and
-    ``transform`` (validation folds, ``predict``, ``score``) never augments.
-    Other estimators ignore the row information and would see ``k + 1``
-    rows against ``n`` targets: for them, :class:`ThesaurusSampler` returns
-    the targets repeated too, through imbalanced-learn's ``fit_resample``
-    (imbalanced-learn's Pipeline refuses a step that has both ``transform``
-    and ``fit_resample``, hence two classes).
-
-    **Per-epoch copies.** With ``per_epoch=True`` the classifier trains
-    each epoch on the originals plus one copy of each document, a different
-    copy every epoch (cycling through the ``k`` copies): the paper's fresh
-    synonyms per epoch, drawn ahead of time, at the cost of one draw per
-    copy in ``fit_transform``. :meth:`augment` draws anew for users who
-    write their own loop.
-
-    **pandas output.** ``set_output(transform="pandas")`` (and a Pipeline's)
-    returns the documents as a one-column DataFrame named ``"text"``, which
-    ``CharQuantizer`` accepts. ``set_output`` and
-    :meth:`get_feature_names_out` exist only while ``n_copies`` is None: a
-    DataFrame would drop the row information of added rows, so those are
-    always returned as ``AugmentedDocuments``.
-
-    scikit-learn has no estimator tag for "``fit_transform`` differs from
-    ``fit().transform()``"; the tags declare raw-text input (``string``, no
-    2-D arrays) and text output, and this docstring carries the rest.
+    With ``n_copies=k`` the rows are an ``AugmentedDocuments`` list whose
+    ``origin`` and ``copy_index`` :class:`~sklearn_charcnn.CharQuantizer`
+    carries to :class:`~sklearn_charcnn.CharCNNClassifier`, which repeats
+    ``y`` and ``sample_weight`` by ``origin`` and keeps every copy on its
+    original's side of the validation split. ``set_output`` and
+    :meth:`get_feature_names_out` exist only while ``n_copies`` is None.
+    The user guide page "Synonym augmentation, at fit time only" says why,
+    and how a grid search tunes ``n_copies`` without leakage.
 
     References
     ----------

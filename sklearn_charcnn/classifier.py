@@ -61,14 +61,16 @@ from sklearn_charcnn.network import SIZES, CharCNNModule
 __all__ = ["RECIPES", "CharCNNClassifier"]
 
 RECIPES = {
-    # The default: chosen by experiment on the 6,080-document AG News split
-    # (see the class docstring, Notes).
+    # The paper's architecture trained for data sets of a few thousand
+    # documents, where the paper's own recipe barely learns (the user guide
+    # page "Training on CPU and GPU" gives the reasons for each setting).
     "default": {
         "init": "default",
         "batch_norm": True,
         "optimizer": torch.optim.AdamW,
-        # fused: one optimizer kernel for all parameters (network_speed_cpu_*
-        # records: 1.07x the per-parameter loop at 256 characters, 0.92x at 1014).
+        # fused: one optimizer kernel for all parameters rather than a loop
+        # over them (timed against that loop in the network_speed_cpu_*
+        # records).
         "optimizer_kwargs": {"weight_decay": 0.05, "fused": True},
         "lr": 1e-3,
         "batch_size": 32,
@@ -251,7 +253,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         required) for ``max_epochs`` more epochs, with a new optimizer and
         the recipe's learning-rate schedule over those epochs. The fitted
         network has its batch normalisation folded away, so continued
-        training runs without it. See Notes.
+        training runs without it. The optimizer's state is not kept after
+        ``fit``; see the user guide page "Saving, checkpoints and continued
+        training".
     callbacks : list of skorch callbacks, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` tuples),
         e.g. :class:`skorch.callbacks.Checkpoint`. They are copied at fit;
@@ -310,99 +314,32 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     the codes directly (an exactly equivalent form of a convolution over
     one-hot vectors, see :class:`~sklearn_charcnn.network.OneHotConv1d`).
 
-    ``recipe="default"`` was chosen by experiment on a 6,080-document
-    training split of AG News (``max_length=256``, test accuracy on 1,520
-    documents), where the paper's recipe and plain Adam barely learn:
-
-    - Batch normalisation between each convolution and its ReLU during
-      training, folded into the convolution weights when ``fit`` ends, so
-      the fitted network is the paper's, unchanged. With it, 10 epochs
-      reach 77.6% and the validation accuracy leaves chance level in the
-      first epoch. With ``batch_norm=False`` and the same seed the network
-      sat at chance level (25.0%) until early stopping ended the fit after
-      6 epochs; in other runs without it the network spent 2-3 epochs at
-      chance, then reached 65-69% in 10-14 epochs.
-    - PyTorch's default initialisation, except a small output layer
-      (N(0, 0.01), zero bias) so that training starts near
-      ``log(n_classes)``. Variance-preserving schemes (He, or unit-variance
-      scaling layer by layer on a batch of data) stayed near chance without
-      batch normalisation.
-    - AdamW, weight decay 0.05, peak learning rate 1e-3, batches of 32,
-      label smoothing 0.1.
-    - A linear warm-up over the first 10% of the steps, then cosine decay
-      to zero at ``max_epochs``.
-    - Early stopping on validation accuracy (patience 5) that restores the
-      weights of the best epoch.
-
-    On that split TF-IDF + logistic regression reaches 87-88%: 6,080
-    documents is the small-data regime in which the paper itself finds
-    classical models ahead. The network fits its training data almost
-    perfectly by epoch 8; more data is what narrows the gap: adding two
-    thesaurus-augmented copies of every training document
-    (:func:`~sklearn_charcnn.augment_dataset`) lifts the default recipe
-    from 77.6% to 80.9% (10 epochs on the whole training split, without a
-    validation split).
-
     ``recipe="paper"`` is section 2.3 of the paper: Gaussian initialisation
     N(0, 0.05) for "small" and N(0, 0.02) for "large", SGD with momentum 0.9,
     minibatches of 128, step size 0.01 halved every 3 epochs 10 times.
+    ``recipe="default"`` keeps the architecture and trains it for data sets
+    of a few thousand documents, on which the paper's recipe barely learns:
+    batch normalisation during training, folded into the convolutions when
+    ``fit`` ends (the fitted network is the paper's), AdamW, a warm-up then
+    cosine schedule, label smoothing and early stopping
+    (:data:`~sklearn_charcnn.classifier.RECIPES`).
 
-    Augmented copies: when the codes come from
-    :class:`~sklearn_charcnn.ThesaurusAugmenter` with ``n_copies`` (through
-    :class:`~sklearn_charcnn.CharQuantizer`), every row knows its original
-    document. ``y`` and ``sample_weight`` may then have one entry per
-    original document (a scikit-learn Pipeline) or per row (an
-    imbalanced-learn Pipeline). The validation split holds out whole
-    documents with all their copies and validates on the originals only;
-    with ``per_epoch=True`` each epoch trains on the originals and one copy
-    of each document, a different copy each epoch.
+    With rows from :class:`~sklearn_charcnn.ThesaurusAugmenter` with
+    ``n_copies``, ``y`` and ``sample_weight`` may have one entry per row or
+    per original document; the validation split holds out whole documents
+    with their copies and validates on the originals only.
 
-    Weights: the loss is the mean over a batch of each row's loss times its
-    weight (``sample_weight`` times its class's ``class_weight``), in
-    training and validation alike; unit weights give exactly the
-    unweighted fit.
+    The loss is the mean over a batch of each row's loss times its weight
+    (``sample_weight`` times ``class_weight``). Fitting and predicting never
+    use or change torch's or numpy's global random state. A ``fit`` that
+    raises leaves the classifier as it was; Ctrl-C after the first epoch
+    keeps the weights reached, with a warning. In a ``torchrun`` script with
+    a process group of several processes, ``fit`` trains one network across
+    them (:mod:`sklearn_charcnn.distributed`).
 
-    Randomness: the initialisation, dropout, shuffling and validation split
-    draw from generators seeded by ``random_state`` and owned by the fit;
-    ``fit``, ``predict`` and ``predict_proba`` never use or change torch's or
-    numpy's global random state, so fits running in concurrent threads give
-    the same models as sequential ones.
-
-    Interrupting ``fit`` (Ctrl-C) after at least one epoch ends training
-    there: the classifier is fitted with the weights reached (those of the
-    best epoch when early stopping is on) and a warning says how many
-    epochs completed. An interrupt before the first epoch ends, or any
-    other error, propagates and leaves the classifier as it was before
-    ``fit``.
-
-    Continued training (``warm_start=True``) starts a new optimizer and the
-    recipe's schedule over the new ``max_epochs``, so with the default
-    recipe the learning rate warms up again; lower ``lr`` to fine-tune.
-    The optimizer's state is not kept after ``fit`` (it would double the
-    size of a pickle).
-
-    On CUDA the codes travel to the device as uint8. With the default
-    ``precision="auto"``, training runs under bfloat16 autocast on CUDA and
-    on CPUs with bf16 instructions, which trains faster at the same AG News
-    accuracy (the measured figures are on the documentation's results
-    page). A model fitted on CUDA unpickles on a CPU-only machine onto the
-    CPU.
-
-    scikit-learn and skorch: this estimator wraps a skorch net rather than
-    subclassing one, so that its parameters are plain keywords that
-    ``clone``, ``get_params`` and grid-search names see, while skorch still
-    runs the training loop, the callbacks and the validation split.
-
-    Data-parallel training: in a script started by ``torchrun`` that has
-    initialised a :mod:`torch.distributed` process group of several
-    processes, ``fit`` trains one network across them with PyTorch's
-    ``DistributedDataParallel``: each process trains on its shard of every
-    batch (``batch_size`` is per process), batch normalisation uses the
-    statistics of all shards, and every process ends with the same fitted
-    classifier, which pickles and predicts like any other. Every process
-    must call ``fit`` with the same data and parameters. See
-    :mod:`sklearn_charcnn.distributed` and the user guide page "Scaling
-    out".
+    See the user guide pages "Training on CPU and GPU" (how the default
+    recipe was chosen), "Saving, checkpoints and continued training" and
+    "Scaling out".
 
     References
     ----------
@@ -1038,7 +975,6 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
 
     def __setstate__(self, state):
         state = dict(state)
-        state.setdefault("precision", "float32")  # pickled before the setting
         weights = state.pop("_net_weights", None)
         history = state.pop("_net_history", None)
         self.__dict__.update(state)

@@ -7,8 +7,8 @@ document. Each draws itself as shaded text, in matplotlib
 (:meth:`CharAttribution.plot`) or as HTML for notebooks
 (:meth:`CharAttribution.to_html`, shown by Jupyter on its own).
 
-Captum is an optional dependency (``pip install sklearn-charcnn[captum]``),
-and so is matplotlib (``[plot]``); both are imported when needed.
+Captum and matplotlib are optional dependencies (``pip install
+sklearn-charcnn[inspect]`` installs both); they are imported when needed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _import_captum():
     except ImportError as exc:
         raise ImportError(
             "Character attributions need Captum, which is not installed. Install "
-            "it with `pip install captum` or `pip install sklearn-charcnn[captum]`."
+            "it with `pip install captum` or `pip install sklearn-charcnn[inspect]`."
         ) from exc
     return captum.attr
 
@@ -267,9 +267,8 @@ def char_attributions(
     spec = preprocessing_spec(pipeline)
     documents_as_text = quantizer._validate_documents(documents)
     codes = quantizer.transform(documents_as_text)
-    device = torch.device(getattr(classifier, "device_", "cpu"))
+    device = torch.device(classifier.device_)
     network = PortableCharCNN(classifier.net_.module_, probabilities=False).to(device)
-    n_codes, width = network.n_codes, network.input_length
 
     scores, targets, probabilities = [], [], []
     for start in range(0, len(codes), batch_size):
@@ -282,35 +281,9 @@ def char_attributions(
             classifier.classes_,
             proba.argmax(axis=1),
         )
-        one_hot = torch.zeros(len(batch), n_codes, width, device=device)
-        one_hot.scatter_(1, batch[:, None, :], 1.0)
-        one_hot[:, 0] = 0.0  # code 0 is the zero vector
-        target_tensor = torch.as_tensor(indices, device=device)
-        if method == "integrated_gradients":
-            explainer = attr.IntegratedGradients(network.forward_one_hot)
-            result = explainer.attribute(
-                one_hot,
-                baselines=torch.zeros_like(one_hot),
-                target=target_tensor,
-                n_steps=n_steps,
-                # Bounded so that memory does not grow with max_length * n_steps.
-                internal_batch_size=min(len(batch) * n_steps, _MAX_INPUTS_PER_PASS),
-            )
-        else:
-            explainer = attr.Occlusion(network.forward_one_hot)
-            result = explainer.attribute(
-                one_hot,
-                sliding_window_shapes=(n_codes, 1),
-                strides=(n_codes, 1),
-                baselines=0.0,
-                target=target_tensor,
-                perturbations_per_eval=max(1, _MAX_INPUTS_PER_PASS // len(batch)),
-            )
-            # Occlusion spreads a window's score over its n_codes entries;
-            # keep one copy, at the character's code.
-            result = result * one_hot
-        per_position = result.sum(dim=1).detach().cpu().numpy().astype(np.float64)
-        scores.extend(per_position)
+        scores.extend(
+            _attribute_positions(attr, network, batch, indices, method, n_steps)
+        )
         targets.extend(indices.tolist())
         probabilities.extend(proba[np.arange(len(batch)), indices].tolist())
 
@@ -328,6 +301,44 @@ def char_attributions(
             documents_as_text, scores, targets, probabilities, strict=True
         )
     ]
+
+
+def _attribute_positions(attr, network, batch, indices, method, n_steps):
+    """Return one attribution per code position of each row of ``batch``.
+
+    ``batch`` holds padded code rows on the network's device, ``indices``
+    the class explained for each; the scores are Captum's attributions on
+    the one-hot input, summed over the one-hot dimension.
+    """
+    n_codes, width = network.n_codes, network.input_length
+    one_hot = torch.zeros(len(batch), n_codes, width, device=batch.device)
+    one_hot.scatter_(1, batch[:, None, :], 1.0)
+    one_hot[:, 0] = 0.0  # code 0 is the zero vector
+    target_tensor = torch.as_tensor(indices, device=batch.device)
+    if method == "integrated_gradients":
+        explainer = attr.IntegratedGradients(network.forward_one_hot)
+        result = explainer.attribute(
+            one_hot,
+            baselines=torch.zeros_like(one_hot),
+            target=target_tensor,
+            n_steps=n_steps,
+            # Bounded so that memory does not grow with max_length * n_steps.
+            internal_batch_size=min(len(batch) * n_steps, _MAX_INPUTS_PER_PASS),
+        )
+    else:
+        explainer = attr.Occlusion(network.forward_one_hot)
+        result = explainer.attribute(
+            one_hot,
+            sliding_window_shapes=(n_codes, 1),
+            strides=(n_codes, 1),
+            baselines=0.0,
+            target=target_tensor,
+            perturbations_per_eval=max(1, _MAX_INPUTS_PER_PASS // len(batch)),
+        )
+        # Occlusion spreads a window's score over its n_codes entries;
+        # keep one copy, at the character's code.
+        result = result * one_hot
+    return list(result.sum(dim=1).detach().cpu().numpy().astype(np.float64))
 
 
 def _slice_target(target, start, size):

@@ -358,11 +358,6 @@ class CharCNNModule(nn.Module):
         state["generator"] = None
         return state
 
-    def __setstate__(self, state):
-        """Restore a pickled network; older pickles get ``generator=None``."""
-        super().__setstate__(state)
-        self.__dict__.setdefault("generator", None)
-
     def _pad(self, codes: torch.Tensor) -> torch.Tensor:
         if codes.dim() != 2:
             raise ValueError(
@@ -486,12 +481,7 @@ class CharCNNModule(nn.Module):
 
     def _check_state_dict(self, state_dict) -> None:
         own = self.state_dict(keep_vars=True)
-        # Older BatchNorm checkpoints lack the counter; torch fills it in.
-        missing = [
-            key
-            for key in own
-            if key not in state_dict and not key.endswith("num_batches_tracked")
-        ]
+        missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
         wrong_shape = [
             f"{key} {tuple(value.shape)} (network: {tuple(own[key].shape)})"
@@ -611,12 +601,11 @@ def init_weights(
     Notes
     -----
     The small output layer gives every class about the same probability at
-    the start (initial loss near ``log(n_classes)``). Without batch
-    normalisation, on a 6,080-document AG News split with AdamW, He
-    (Kaiming) normal init stalled at chance for most of 8 epochs, and so
-    did the default init with zero biases; the default init learned, but
-    not reliably. The classifier's default recipe therefore trains with
-    batch normalisation (:meth:`CharCNNModule.fold_batch_norm`).
+    the start (initial loss near ``log(n_classes)``). On small data sets
+    neither scheme trains reliably without batch normalisation, which the
+    classifier's default recipe therefore adds during training
+    (:meth:`CharCNNModule.fold_batch_norm`); the user guide page "Training
+    on CPU and GPU" says why.
 
     A network built under ``torch.device("meta")``, moved with
     ``to_empty(device=...)`` and initialised with a generator never draws

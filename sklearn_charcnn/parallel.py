@@ -221,9 +221,10 @@ def describe_workers(client) -> dict[str, dict]:
         (``torch.get_num_threads()``), ``OMP_NUM_THREADS`` and
         ``MKL_NUM_THREADS`` (the variables torch's thread count follows),
         ``MALLOC_TRIM_THRESHOLD_`` (set by Dask's nanny by default, it makes
-        glibc map and unmap every large tensor: training runs about 1.7x
-        slower; see the user guide page "Scaling out"), ``auto_device`` (what ``device="auto"``
-        picks: ``"cuda"``, the worker's first visible GPU, or ``"cpu"``),
+        glibc map and unmap every large tensor, which slows training; see
+        the user guide page "Scaling out"), ``auto_device`` (what
+        ``device="auto"`` picks: ``"cuda"``, the worker's first visible
+        GPU, or ``"cpu"``),
         ``CUDA_VISIBLE_DEVICES``, ``nltk_data`` (the folder the worker finds
         WordNet in, or ``None``) and ``pid``.
 

@@ -251,7 +251,7 @@ def plot_comparison(
     >>> [text.get_text() for text in ax.texts]
     ['0.850', '0.890 (McNemar p 0.002)']
     """
-    from sklearn_charcnn._stats import format_p_value
+    from sklearn_charcnn.compare.stats import format_p_value
 
     _check_matplotlib()
     rows = _comparison_rows(results, metric)

@@ -1,100 +1,94 @@
-"""Tests of the data set loaders, on the small files of tests/fixtures/data_home.
+"""Tests of the data set fetchers, on the small files of tests/fixtures/data_home.
 
-Nothing here touches the network: downloads are tested with ``file://`` URLs
-to local files.
+Nothing here reaches the network: downloads read ``file://`` URLs or a
+server on the loopback interface.
 """
 
 import csv
-import dataclasses
-import gzip
 import hashlib
 import io
 import logging
 import lzma
 import os
 import shutil
+import socket
 import tarfile
+import time
+import urllib.error
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sklearn.datasets
-from sklearn.utils import Bunch
 
 from sklearn_charcnn._compat import InvalidParameterError
 from sklearn_charcnn.datasets import (
+    DataFileError,
     _ag_news,
     _base,
+    _goemotions,
     _imdb,
     _mr,
     fetch_ag_news,
+    fetch_goemotions,
     fetch_imdb,
     fetch_mr,
     get_data_home,
     load_ag_news,
     unescape_ag_news,
 )
-from sklearn_charcnn.datasets._base import DataFileError, RemoteFile, _fetch_remote
+from sklearn_charcnn.datasets._base import RemoteFile, _fetch_remote
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data_home"
 
 
 @pytest.fixture
 def data_home(tmp_path):
-    """A writable copy of the fixture data home."""
-    home = tmp_path / "data_home"
-    shutil.copytree(FIXTURES, home)
-    return home
+    """A writable copy of the fixture data home; any download fails loudly."""
+    shutil.copytree(FIXTURES, tmp_path / "data_home")
+    return tmp_path / "data_home"
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Make any accidental download fail loudly instead of reaching the network."""
-
-    def refuse(url, *args, **kwargs):
-        raise AssertionError(f"unexpected download of {url}")
-
-    monkeypatch.setattr(_base.urllib.request, "urlopen", refuse)
+def sha256(data) -> str:
+    return hashlib.sha256(
+        data if isinstance(data, bytes) else data.encode()
+    ).hexdigest()
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def record_checksum(path: Path) -> None:
+    """Do what ``sha256sum file > file.sha256`` does."""
+    line = f"{sha256(path.read_bytes())}  {path.name}\n"
+    path.with_name(path.name + ".sha256").write_text(line)
 
 
-# ----------------------------------------------------------------- data home
+def remote_copy(tmp_path, name: str, content: bytes, algorithm="sha256") -> RemoteFile:
+    """A RemoteFile served from a local file with that content."""
+    source = tmp_path / "source" / name
+    source.parent.mkdir(exist_ok=True)
+    source.write_bytes(content)
+    digest = hashlib.new(algorithm, content).hexdigest()
+    return RemoteFile(name, source.as_uri(), f"{algorithm}:{digest}")
 
 
-def test_get_data_home_prefers_argument_then_environment_then_home(monkeypatch):
-    monkeypatch.setenv("SKLEARN_CHARCNN_DATA", "/somewhere/else")
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", "/sklearn/home")
-    assert get_data_home("/explicit") == "/explicit"
-    assert get_data_home() == "/somewhere/else"  # the package's variable wins
-    monkeypatch.delenv("SKLEARN_CHARCNN_DATA")
-    assert get_data_home() == os.path.join("/sklearn/home", "sklearn_charcnn")
-    monkeypatch.delenv("SCIKIT_LEARN_DATA")
-    assert get_data_home() == os.path.expanduser(
-        os.path.join("~", "scikit_learn_data", "sklearn_charcnn")
-    )
+def assert_names(error, path):
+    """The error is an OSError and a ValueError naming the file."""
+    assert isinstance(error, OSError) and isinstance(error, ValueError)
+    assert str(path) in str(error)
 
 
-def test_default_data_home_is_a_folder_of_sklearns_data_home(tmp_path, monkeypatch):
-    monkeypatch.delenv("SKLEARN_CHARCNN_DATA", raising=False)
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sk"))
-    assert get_data_home() == os.path.join(
-        sklearn.datasets.get_data_home(), "sklearn_charcnn"
-    )
-
-
-def test_default_data_home_is_used_by_loaders(data_home, tmp_path, monkeypatch):
-    monkeypatch.delenv("SKLEARN_CHARCNN_DATA", raising=False)
-    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sk"))
-    shutil.copytree(data_home, tmp_path / "sk" / "sklearn_charcnn")
-    assert len(fetch_mr(download_if_missing=False).data) == 4
-
-
-def test_data_home_from_environment_is_used_by_loaders(data_home, monkeypatch):
+def test_get_data_home_prefers_argument_then_environment_then_sklearns(
+    data_home, tmp_path, monkeypatch
+):
     monkeypatch.setenv("SKLEARN_CHARCNN_DATA", str(data_home))
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sk"))
+    assert get_data_home("/explicit") == "/explicit"
+    assert get_data_home() == str(data_home)  # the package's variable wins
     assert len(fetch_ag_news("train").data) == 6
+    monkeypatch.delenv("SKLEARN_CHARCNN_DATA")
+    home = os.path.join(sklearn.datasets.get_data_home(), "sklearn_charcnn")
+    assert get_data_home() == home
+    shutil.copytree(data_home, home)
+    assert len(fetch_mr(download_if_missing=False).data) == 4
 
 
 # ------------------------------------------------------------------- AG News
@@ -121,136 +115,62 @@ def test_unescape_ag_news(raw, expected):
     assert unescape_ag_news(raw) == expected
 
 
-def test_fetch_ag_news_train_reads_plain_csv_and_decodes(data_home, no_network):
+def test_fetch_ag_news_reads_plain_and_xz_files_and_decodes(data_home):
     bunch = fetch_ag_news("train", data_home=data_home, download_if_missing=False)
-    assert isinstance(bunch, Bunch)
-    assert bunch.target.tolist() == [2, 3, 0, 1, 0, 1]
-    assert bunch.target.dtype == np.int64
+    assert (
+        bunch.target.tolist() == [2, 3, 0, 1, 0, 1] and bunch.target.dtype == np.int64
+    )
     assert bunch.target_names == ["World", "Sports", "Business", "Sci/Tech"]
     assert bunch.data[1] == (
         "Mars Rover's Wheel Fails NASA said the $820 million rover\ncan still move."
     )
-    assert bunch.data[2] == (
-        'Talks on $2B Aid In "good faith," officials said <b>Tuesday</b>.'
+    assert (
+        bunch.data[2]
+        == 'Talks on $2B Aid In "good faith," officials said <b>Tuesday</b>.'
     )
     assert "Zhang" in bunch.DESCR and "NIPS 2015" in bunch.DESCR
-
-
-def test_fetch_ag_news_unescape_false_returns_fields_as_stored(data_home):
-    data, _ = fetch_ag_news(
+    raw, _ = fetch_ag_news(
         "train", data_home=data_home, unescape=False, return_X_y=True
     )
-    assert data[1] == (
-        "Mars Rover #39;s Wheel Fails NASA said the  #36;820 million rover\\can "
-        "still move."
-    )
-
-
-def test_fetch_ag_news_test_reads_xz_from_data_home(data_home, no_network):
-    data, target = fetch_ag_news("test", data_home=data_home, return_X_y=True)
-    assert data == [
-        "Oil Prices Rise Crude rose to $46 a barrel.",
-        "New Chip Unveiled Intel showed a faster chip.",
-    ]
-    assert target.tolist() == [2, 3]
-
-
-def test_fetch_ag_news_all_is_train_then_test(data_home):
+    assert raw[1].startswith("Mars Rover #39;s Wheel Fails NASA said the  #36;820")
     data, target = fetch_ag_news("all", data_home=data_home, return_X_y=True)
-    assert len(data) == 8
-    assert target.tolist() == [2, 3, 0, 1, 0, 1, 2, 3]
+    assert data[-1] == "New Chip Unveiled Intel showed a faster chip."  # test.csv.xz
+    assert target.tolist() == [2, 3, 0, 1, 0, 1, 2, 3]  # train, then test
 
 
-def test_fetch_ag_news_test_falls_back_to_embedded_split(tmp_path, no_network):
+def test_fetch_ag_news_test_split_is_embedded_or_its_published_copy(tmp_path):
     bunch = fetch_ag_news("test", data_home=tmp_path, download_if_missing=False)
-    assert len(bunch.data) == 7600
-    assert not (tmp_path / "ag_news").exists()
+    assert bunch.data == load_ag_news().data and not (tmp_path / "ag_news").exists()
+    (tmp_path / "ag_news").mkdir()
+    embedded = _base._package_file(_ag_news._EMBEDDED.name)
+    shutil.copy(embedded, tmp_path / "ag_news" / "test.csv.xz")  # no .sha256
+    assert fetch_ag_news("test", data_home=tmp_path).data == bunch.data
 
 
 def test_fetch_ag_news_shuffle_is_a_seeded_permutation(data_home):
     plain = fetch_ag_news("train", data_home=data_home)
     shuffled = fetch_ag_news("train", data_home=data_home, shuffle=True, random_state=0)
     again = fetch_ag_news("train", data_home=data_home, shuffle=True, random_state=0)
-    assert shuffled.data == again.data
-    assert sorted(shuffled.data) == sorted(plain.data)
-    pairs = dict(zip(plain.data, plain.target.tolist(), strict=True))
-    assert all(
-        pairs[d] == t
-        for d, t in zip(shuffled.data, shuffled.target.tolist(), strict=True)
-    )
+    assert shuffled.data == again.data and shuffled.data != plain.data
+    pairs = set(zip(plain.data, plain.target.tolist(), strict=True))
+    assert set(zip(shuffled.data, shuffled.target.tolist(), strict=True)) == pairs
 
 
-def test_fetch_ag_news_rejects_unknown_subset():
-    with pytest.raises(InvalidParameterError, match="'subset' parameter of fetch_ag"):
-        fetch_ag_news("validation")
-
-
-def test_fetch_ag_news_missing_train_without_download_names_file_and_folder(tmp_path):
-    with pytest.raises(OSError) as excinfo:
-        fetch_ag_news("train", data_home=tmp_path, download_if_missing=False)
-    message = str(excinfo.value)
-    assert "train.csv" in message
-    assert str(tmp_path / "ag_news") in message
-
-
-def test_fetch_ag_news_malformed_row_is_reported(tmp_path):
-    folder = tmp_path / "ag_news"
-    folder.mkdir()
-    (folder / "train.csv").write_text('"5","title","text"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="row 1: expected 3 fields"):
-        fetch_ag_news("train", data_home=tmp_path)
-
-
-def test_load_ag_news_is_the_embedded_test_split():
+def test_load_ag_news_is_the_published_test_split():
     bunch = load_ag_news()
-    assert len(bunch.data) == 7600
-    assert np.bincount(bunch.target).tolist() == [1900] * 4
+    assert len(bunch.data) == 7600 and np.bincount(bunch.target).tolist() == [1900] * 4
     # First row of the original test.csv: class 3 (Business).
-    assert bunch.target[0] == 2
-    assert bunch.data[0].startswith(
-        "Fears for T N pension after talks Unions representing workers at Turner"
-    )
-    assert bunch.target_names[2] == "Business"
-    X, y = load_ag_news(return_X_y=True)
-    assert X == bunch.data and np.array_equal(y, bunch.target)
-
-
-def test_embedded_file_is_the_published_test_csv():
-    path = _base._package_file(_ag_news._EMBEDDED_TEST)
-    assert sha256(lzma.decompress(path.read_bytes())) == (
+    assert bunch.target[0] == 2 and bunch.data[0].startswith("Fears for T N pension")
+    text = "\n".join(bunch.data)
+    assert "\\" not in text and "#39;" not in text and "&lt;" not in text
+    raw = _base._package_file(_ag_news._EMBEDDED.name).read_bytes()
+    assert f"sha256:{sha256(raw)}" in _ag_news._EMBEDDED.digests
+    assert sha256(lzma.decompress(raw)) == (
         "521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699"
     )
 
 
-def test_load_ag_news_leaves_no_escape_behind():
-    text = "\n".join(load_ag_news().data)
-    assert "\\" not in text
-    assert "#39;" not in text and "quot;" not in text and "&lt;" not in text
-
-
 # ---------------------------------------------------------------------- IMDB
-
-
-def test_fetch_imdb_reads_csv_and_xz(data_home, no_network):
-    train = fetch_imdb("train", data_home=data_home, download_if_missing=False)
-    assert train.target.tolist() == [0, 0, 1, 1]
-    assert train.data[0] == "Dull, slow and far too long.<br /><br />Skip it."
-    assert train.data[3] == 'A "perfect" film, funny and kind.'
-    assert train.target_names == ["neg", "pos"]
-    assert "Maas" in train.DESCR
-    data, target = fetch_imdb("all", data_home=data_home, return_X_y=True)
-    assert data[-2:] == ["Not good.", "Very good."]
-    assert target.tolist() == [0, 0, 1, 1, 0, 1]
-
-
-def _write_imdb_tar(path: Path, reviews: dict, compresslevel: int = 9) -> None:
-    with tarfile.open(path, "w:gz", compresslevel=compresslevel) as archive:
-        for name, text in reviews.items():
-            data = text.encode("utf-8")
-            info = tarfile.TarInfo(f"aclImdb/{name}")
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-
 
 REVIEWS = {
     "train/pos/10_9.txt": 'Great, "really" great.',
@@ -261,36 +181,59 @@ REVIEWS = {
     "test/pos/1_10.txt": "Wonderful.",
     "train/labeledBow.feat": "0:1 1:2",
 }
+# Their conversion, by hand: sorted by label, then id.
+TRAIN_CSV = (
+    "label,rating,id,text\n0,1,5,Awful.\n1,7,2,Good.<br />Fine.\n"
+    '1,9,10,"Great, ""really"" great."\n'
+)
+TEST_CSV = "label,rating,id,text\n0,4,0,Meh.\n1,10,1,Wonderful.\n"
+
+
+def imdb_archive(path: Path, reviews=REVIEWS, compresslevel=9) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:gz", compresslevel=compresslevel) as archive:
+        for name, text in reviews.items():
+            info = tarfile.TarInfo(f"aclImdb/{name}")
+            info.size = len(text.encode())
+            archive.addfile(info, io.BytesIO(text.encode()))
+    return path
 
 
 @pytest.fixture
 def tiny_imdb(monkeypatch):
-    """Define IMDB as the REVIEWS below: (negative, positive) per split."""
-    monkeypatch.setattr(_imdb, "_LABEL_COUNTS", {"train": (1, 2), "test": (1, 1)})
+    """Make the conversion of REVIEWS the published IMDB CSV files."""
+    digests = {"train": (f"sha256:{sha256(TRAIN_CSV)}",)}
+    digests["test"] = (f"sha256:{sha256(TEST_CSV)}",)
+    monkeypatch.setattr(_imdb, "_CSV_DIGESTS", digests)
 
 
-def test_fetch_imdb_builds_csv_files_from_the_original_archive(
-    tmp_path, no_network, tiny_imdb
-):
+def test_fetch_imdb_reads_csv_and_xz(data_home):
+    train = fetch_imdb("train", data_home=data_home, download_if_missing=False)
+    assert train.target.tolist() == [0, 0, 1, 1] and train.target_names == [
+        "neg",
+        "pos",
+    ]
+    assert train.data[0] == "Dull, slow and far too long.<br /><br />Skip it."
+    assert (
+        train.data[3] == 'A "perfect" film, funny and kind.' and "Maas" in train.DESCR
+    )
+    data, target = fetch_imdb("all", data_home=data_home, return_X_y=True)
+    assert data[-2:] == ["Not good.", "Very good."]
+    assert target.tolist() == [0, 0, 1, 1, 0, 1]
+
+
+def test_fetch_imdb_writes_csv_files_from_the_archive(tmp_path, tiny_imdb):
     folder = tmp_path / "imdb"
-    folder.mkdir()
-    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
+    imdb_archive(folder / "aclImdb_v1.tar.gz")
     data, target = fetch_imdb("train", data_home=tmp_path, return_X_y=True)
-    # Sorted by label, then by id: neg 5, pos 2, pos 10.
     assert data == ["Awful.", "Good.<br />Fine.", 'Great, "really" great.']
     assert target.tolist() == [0, 1, 1]
-    written = (folder / "train.csv").read_text(encoding="utf-8")
-    assert written == (
-        "label,rating,id,text\n"
-        "0,1,5,Awful.\n"
-        "1,7,2,Good.<br />Fine.\n"
-        '1,9,10,"Great, ""really"" great."\n'
-    )
-    assert (folder / "test.csv").read_text(encoding="utf-8") == (
-        "label,rating,id,text\n0,4,0,Meh.\n1,10,1,Wonderful.\n"
-    )
-    # The user's archive is kept; no temporary file is left; each CSV file
-    # has its checksum file, in sha256sum's format.
+    assert (folder / "train.csv").read_text() == TRAIN_CSV
+    assert (folder / "test.csv").read_text() == TEST_CSV
+    assert (
+        folder / "train.csv.sha256"
+    ).read_text() == f"{sha256(TRAIN_CSV)}  train.csv\n"
+    # The user's archive is kept, and no temporary file is left.
     assert sorted(p.name for p in folder.iterdir()) == [
         "aclImdb_v1.tar.gz",
         "test.csv",
@@ -298,37 +241,55 @@ def test_fetch_imdb_builds_csv_files_from_the_original_archive(
         "train.csv",
         "train.csv.sha256",
     ]
-    assert (folder / "train.csv.sha256").read_text() == (
-        f"{sha256((folder / 'train.csv').read_bytes())}  train.csv\n"
-    )
+    (folder / "train.csv").write_text(TRAIN_CSV[:30])  # damaged: rebuilt
+    with pytest.warns(UserWarning, match="train.csv does not match its checksum"):
+        assert fetch_imdb("train", data_home=tmp_path).data == data
+    assert (folder / "train.csv").read_text() == TRAIN_CSV
 
 
 def test_fetch_imdb_reads_an_extracted_folder(tmp_path, tiny_imdb):
     for name, text in REVIEWS.items():
         path = tmp_path / "imdb" / "aclImdb" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text)
     data, target = fetch_imdb("test", data_home=tmp_path, return_X_y=True)
     assert data == ["Meh.", "Wonderful."] and target.tolist() == [0, 1]
 
 
-def test_fetch_imdb_downloads_and_converts_the_archive(tmp_path, monkeypatch):
-    source = tmp_path / "source" / "aclImdb_v1.tar.gz"
-    source.parent.mkdir()
-    _write_imdb_tar(source, REVIEWS)
-    digest = hashlib.md5(source.read_bytes()).hexdigest()
-    remote = RemoteFile("aclImdb_v1.tar.gz", source.as_uri(), f"md5:{digest}")
+def test_fetch_imdb_downloads_and_converts_the_archive(
+    tmp_path, monkeypatch, tiny_imdb
+):
+    content = imdb_archive(tmp_path / "archive.tar.gz").read_bytes()
+    remote = remote_copy(tmp_path, "aclImdb_v1.tar.gz", content, "md5")
     monkeypatch.setattr(_imdb, "_ARCHIVE", remote)
-    home = tmp_path / "home"
-    data, _ = fetch_imdb("test", data_home=home, return_X_y=True)
+    data, _ = fetch_imdb("test", data_home=tmp_path / "home", return_X_y=True)
     assert data == ["Meh.", "Wonderful."]
     # The downloaded archive is removed once converted.
-    assert sorted(p.name for p in (home / "imdb").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "home" / "imdb").iterdir()) == [
         "test.csv",
         "test.csv.sha256",
         "train.csv",
         "train.csv.sha256",
     ]
+
+
+def test_incomplete_or_cut_imdb_source_is_an_error_and_writes_nothing(tmp_path):
+    # The real data set's digests: 3 reviews do not convert to its files.
+    folder = tmp_path / "imdb"
+    for name, text in REVIEWS.items():
+        (folder / "aclImdb" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "aclImdb" / name).write_text(text)
+    with pytest.raises(DataFileError) as excinfo:
+        fetch_imdb("train", data_home=tmp_path)
+    assert_names(excinfo.value, folder / "aclImdb")
+    assert "3 train reviews where the data set has 25,000" in str(excinfo.value)
+    shutil.rmtree(folder / "aclImdb")
+    archive = imdb_archive(folder / "aclImdb_v1.tar.gz")
+    archive.write_bytes(archive.read_bytes()[:-60])
+    with pytest.raises(DataFileError, match="damaged or cut short") as excinfo:
+        fetch_imdb("train", data_home=tmp_path)
+    assert_names(excinfo.value, archive)
+    assert [p.name for p in folder.iterdir()] == ["aclImdb_v1.tar.gz"]
 
 
 def test_fetch_imdb_missing_files_error_says_what_to_put_where(tmp_path):
@@ -342,352 +303,229 @@ def test_fetch_imdb_missing_files_error_says_what_to_put_where(tmp_path):
 # ------------------------------------------------------------------------ MR
 
 
-def test_fetch_mr_reads_the_original_files(data_home, no_network):
+def test_fetch_mr_reads_the_sentence_files_or_the_csv_layout(data_home, tmp_path):
     bunch = fetch_mr(data_home=data_home, download_if_missing=False)
     assert bunch.data == [
         "simplistic , silly and tedious .",
         "it's so laddish and juvenile .",
         'the rock is destined to be the 21st century\'s new " conan " .',
-        "a caf\u00e9 of a film .",  # Windows-1252 input decoded
+        "a caf\u00e9 of a film .",  # a recorded Windows-1252 file, decoded
     ]
-    assert bunch.target.tolist() == [0, 0, 1, 1]
-    assert "Pang" in bunch.DESCR
-
-
-def test_fetch_mr_prefers_the_csv_layout(tmp_path, monkeypatch):
-    monkeypatch.setattr(_mr, "_SENTENCES_PER_LABEL", 1)  # a 2-sentence MR
-    folder = tmp_path / "mr"
-    folder.mkdir()
-    with lzma.open(folder / "rt-polarity.csv.xz", "wt", encoding="utf-8") as f:
-        f.write('label,text\n0,"bad , bad ."\n1,good .\n')
+    assert bunch.target.tolist() == [0, 0, 1, 1] and "Pang" in bunch.DESCR
+    path = tmp_path / "mr" / "rt-polarity.csv.xz"
+    path.parent.mkdir()
+    path.write_bytes(lzma.compress(b'label,text\n0,"bad , bad ."\n1,good .\n'))
+    record_checksum(path)  # a variant of one's own
     data, target = fetch_mr(data_home=tmp_path, return_X_y=True)
     assert data == ["bad , bad .", "good ."] and target.tolist() == [0, 1]
 
 
-def test_fetch_mr_downloads_with_checksums(tmp_path, monkeypatch):
-    source = tmp_path / "source"
-    source.mkdir()
-    contents = {"rt-polarity.neg": b"dull .\n", "rt-polarity.pos": b"fun .\n"}
-    remotes = []
-    for name, content in contents.items():
-        (source / name).write_bytes(content)
-        remotes.append(
-            RemoteFile(name, (source / name).as_uri(), f"sha256:{sha256(content)}")
-        )
+def test_fetch_mr_downloads_the_sentence_files(tmp_path, monkeypatch):
+    remotes = [
+        remote_copy(tmp_path, "rt-polarity.neg", b"dull .\n"),
+        remote_copy(tmp_path, "rt-polarity.pos", b"fun .\n"),
+    ]
     monkeypatch.setattr(_mr, "_REMOTES", remotes)
     data, target = fetch_mr(data_home=tmp_path / "home", return_X_y=True)
     assert data == ["dull .", "fun ."] and target.tolist() == [0, 1]
 
 
+# ---------------------------------------------------------------- GoEmotions
+
+# Header-less, tab-separated, unquoted: a comment may start with '"'.
+GOEMOTIONS_TSV = '"Wow" he said.\t13,26\tid1\nThank you [NAME]!\t15\tid2\nok\t27\tid3\n'
+
+
+def test_fetch_goemotions_downloads_and_reads_the_tsv_as_multi_label(
+    tmp_path, monkeypatch
+):
+    remote = remote_copy(tmp_path, "dev.tsv", GOEMOTIONS_TSV.encode())
+    monkeypatch.setattr(_goemotions, "_URL", remote.url.removesuffix("dev.tsv"))
+    monkeypatch.setitem(_goemotions._DIGESTS, "dev", (remote.checksum,))
+    bunch = fetch_goemotions("dev", data_home=tmp_path)
+    assert bunch.data == ['"Wow" he said.', "Thank you [NAME]!", "ok"]
+    assert bunch.target.shape == (3, 28) and bunch.target.dtype == np.uint8
+    labels = [
+        [bunch.target_names[j] for j in np.flatnonzero(row)] for row in bunch.target
+    ]
+    assert labels == [["excitement", "surprise"], ["gratitude"], ["neutral"]]
+    assert "Demszky" in bunch.DESCR and "Apache" in bunch.DESCR
+    assert (tmp_path / "goemotions" / "dev.tsv.sha256").exists()
+    pd = pytest.importorskip("pandas")
+    X, y = fetch_goemotions("dev", data_home=tmp_path, as_frame=True, return_X_y=True)
+    assert isinstance(y, pd.DataFrame) and list(y.columns) == bunch.target_names
+    assert y["neutral"].tolist() == [0, 0, 1] and X["text"].tolist() == bunch.data
+    with pytest.raises(OSError, match="test.tsv"):
+        fetch_goemotions("test", data_home=tmp_path, download_if_missing=False)
+
+
 # ------------------------------------------------------------------ download
 
 
-def test_fetch_remote_checks_sha256_and_writes_atomically(tmp_path):
-    source = tmp_path / "remote.csv"
-    content = b"1,2\n"
-    source.write_bytes(content)
-    remote = RemoteFile("local.csv", source.as_uri(), f"sha256:{sha256(content)}")
-    path = _fetch_remote(remote, tmp_path / "out")
-    assert path == tmp_path / "out" / "local.csv"
-    assert path.read_bytes() == b"1,2\n"
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["local.csv"]
-
-
-def test_fetch_remote_checksum_mismatch_raises_and_leaves_no_file(tmp_path):
-    source = tmp_path / "remote.csv"
-    source.write_bytes(b"tampered\n")
-    remote = RemoteFile("local.csv", source.as_uri(), "sha256:" + "0" * 64)
-    with pytest.raises(OSError, match="sha256 checksum .* was expected; it was not"):
-        _fetch_remote(remote, tmp_path / "out")
-    assert list((tmp_path / "out").iterdir()) == []
-
-
-def test_failed_download_error_names_files_and_folder(tmp_path, monkeypatch):
-    missing = (tmp_path / "nowhere" / "train.csv").as_uri()
-    monkeypatch.setitem(
-        _ag_news._REMOTES, "train", RemoteFile("train.csv", missing, "md5:" + "0" * 32)
+def test_fetch_remote_records_a_good_file_and_leaves_nothing_of_a_bad_one(tmp_path):
+    remote = remote_copy(tmp_path, "local.csv", b"1,2\n")
+    assert _fetch_remote(remote, tmp_path / "out").read_bytes() == b"1,2\n"
+    assert (
+        (tmp_path / "out" / "local.csv.sha256").read_text().startswith(sha256(b"1,2\n"))
     )
-    with pytest.raises(OSError) as excinfo:
+    bad = remote._replace(filename="other.csv", checksum="sha256:" + "0" * 64)
+    with pytest.raises(OSError, match="checksum .* not sha256:0+; it was not saved"):
+        _fetch_remote(bad, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "local.csv",
+        "local.csv.sha256",
+    ]
+
+
+def flaky_urlopen(monkeypatch, failures: int, code: int = 503) -> list:
+    """Make urlopen answer HTTP ``code`` ``failures`` times, then work."""
+    calls, urlopen = [], _base.urllib.request.urlopen
+
+    def answer(url, *args, **kwargs):
+        calls.append(url)
+        if len(calls) <= failures:
+            raise urllib.error.HTTPError(url, code, f"HTTP Error {code}", {}, None)
+        return urlopen(url, *args, **kwargs)
+
+    monkeypatch.setattr(_base.urllib.request, "urlopen", answer)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "failures, code, n_calls, raised",
+    [(2, 503, 3, None), (10, 503, 2, "failed .HTTP Error 503"), (10, 404, 1, "404")],
+)
+def test_download_retries_server_errors_only(
+    tmp_path, monkeypatch, recwarn, failures, code, n_calls, raised
+):
+    content = (FIXTURES / "ag_news" / "train.csv").read_bytes()
+    monkeypatch.setitem(
+        _ag_news._REMOTES, "train", remote_copy(tmp_path, "train.csv", content, "md5")
+    )
+    calls = flaky_urlopen(monkeypatch, failures, code)
+    home = tmp_path / "home"
+    if raised is None:
+        assert len(fetch_ag_news(data_home=home, n_retries=2, delay=0.01).data) == 6
+    else:
+        with pytest.raises(OSError, match=raised):
+            fetch_ag_news(data_home=home, n_retries=1, delay=0.01)
+        assert list((home / "ag_news").iterdir()) == []  # nothing partial
+    assert len(calls) == n_calls
+    assert len(recwarn) == n_calls - 1  # one warning per retry
+    assert all("retrying in 0.01 s" in str(w.message) for w in recwarn)
+
+
+def test_failed_download_names_the_file_and_folder(tmp_path, monkeypatch):
+    missing = (tmp_path / "nowhere" / "train.csv").as_uri()
+    remote = RemoteFile("train.csv", missing, "md5:" + "0" * 32)
+    monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
+    with pytest.raises(OSError, match="downloading .* failed") as excinfo:
         fetch_ag_news("train", data_home=tmp_path)
-    message = str(excinfo.value)
-    assert "downloading" in message and "failed" in message
-    assert "train.csv" in message and str(tmp_path / "ag_news") in message
+    assert "train.csv" in str(excinfo.value)
+    assert str(tmp_path / "ag_news") in str(excinfo.value)
     assert list((tmp_path / "ag_news").iterdir()) == []
 
 
-# ----------------------------------------------------------- the real files
-
-
-@pytest.mark.shared_data
-def test_loaders_read_the_shared_data_folder(shared_data):
-    ag = fetch_ag_news("test", data_home=shared_data, download_if_missing=False)
-    assert ag.data == load_ag_news().data
-    mr = fetch_mr(data_home=shared_data, download_if_missing=False)
-    assert len(mr.data) == 10662 and np.bincount(mr.target).tolist() == [5331, 5331]
-    assert mr.data[0] == "simplistic , silly and tedious ."
-    imdb = fetch_imdb("test", data_home=shared_data, download_if_missing=False)
-    assert len(imdb.data) == 25000
-    assert np.bincount(imdb.target).tolist() == [12500, 12500]
-
-
-@pytest.mark.shared_data
-def test_imdb_conversion_reproduces_the_published_csv(shared_data, tmp_path):
-    """Turn the 25,000 shared training reviews back into an aclImdb archive,
-    convert it, and check the result against the published SHA-256."""
-    with lzma.open(
-        shared_data / "imdb" / "train.csv.xz", "rt", encoding="utf-8", newline=""
-    ) as handle:
-        rows = list(csv.reader(handle))[1:]
-    reviews = {
-        f"train/{'pos' if label == '1' else 'neg'}/{i}_{rating}.txt": text
-        for label, rating, i, text in rows
-    }
-    reviews["test/neg/0_1.txt"] = "placeholder"
-    folder = tmp_path / "imdb"
-    folder.mkdir()
-    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", reviews, compresslevel=1)
-    fetch_imdb("train", data_home=tmp_path, download_if_missing=False)
-    assert sha256((folder / "train.csv").read_bytes()) == (
-        "3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399"
-    )
+def test_unreachable_source_fails_within_the_timeout(tmp_path, monkeypatch):
+    # A server that accepts connections and never answers.
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/train.csv"
+        remote = RemoteFile("train.csv", url, "md5:0")
+        monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
+        monkeypatch.setattr(_base, "_TIMEOUT", 0.2)
+        start = time.monotonic()
+        with pytest.warns(UserWarning, match="retrying"):
+            with pytest.raises(OSError, match="timed out"):
+                fetch_ag_news("train", data_home=tmp_path, n_retries=1, delay=0.01)
+        assert time.monotonic() - start < 10  # two attempts of 0.2 s, not 60 s
+    assert list((tmp_path / "ag_news").iterdir()) == []
 
 
 # ------------------------------------------------------------ data integrity
-#
-# Every fault below loaded silently or raised a bare LZMAError, EOFError or
-# IndexError before files were verified.
-
-
-def _is_data_file_error(error, path):
-    """The error is an OSError and a ValueError naming the file."""
-    assert isinstance(error, OSError) and isinstance(error, ValueError)
-    assert str(path) in str(error)
-
-
-def test_garbage_xz_names_the_file_and_the_fix(data_home):
-    path = data_home / "ag_news" / "test.csv.xz"
-    path.write_bytes(b"\xfd7zXZ\x00 this is not an xz stream " * 10)
-    (data_home / "ag_news" / "test.csv.xz.sha256").unlink()  # placed by hand
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_ag_news("test", data_home=data_home)
-    _is_data_file_error(excinfo.value, path)
-    assert path.exists()  # a file placed by hand is never deleted
-    assert "LZMAError" in str(excinfo.value) and "Delete it" in str(excinfo.value)
-
 
 GARBAGE = bytes(range(256)) * 8 + b"\x00\xff" * 100
 
 
-@pytest.mark.parametrize("keep_checksum_file", [True, False])
+@pytest.mark.parametrize("recorded", [True, False])
 @pytest.mark.parametrize(
     "relative, load",
     [
         ("ag_news/train.csv", lambda **kw: fetch_ag_news("train", **kw)),
+        ("ag_news/test.csv.xz", lambda **kw: fetch_ag_news("test", **kw)),
         ("imdb/train.csv", lambda **kw: fetch_imdb("train", **kw)),
         ("mr/rt-polarity.neg", lambda **kw: fetch_mr(**kw)),
     ],
 )
-def test_garbage_file_is_an_error_naming_it(
-    data_home, relative, load, keep_checksum_file
-):
+def test_damaged_file_names_itself_and_the_call(data_home, relative, load, recorded):
     path = data_home / relative
     path.write_bytes(GARBAGE)
-    if not keep_checksum_file:
+    if not recorded:
         path.with_name(path.name + ".sha256").unlink()
     # A file placed by hand is never replaced, even when downloads are
-    # allowed; one the loader wrote would be, so downloads are refused here.
+    # allowed; one the fetcher wrote would be, so downloads are refused here.
     with pytest.raises(DataFileError) as excinfo:
-        load(data_home=data_home, download_if_missing=not keep_checksum_file)
-    _is_data_file_error(excinfo.value, path)
-    assert path.read_bytes() == GARBAGE
+        load(data_home=data_home, download_if_missing=not recorded)
+    assert_names(excinfo.value, path)
+    assert "fetch_" in str(excinfo.value) and path.read_bytes() == GARBAGE
+    expected = "does not match its checksum file" if recorded else "sha256sum"
+    assert expected in str(excinfo.value)
 
 
-def test_truncated_xz_names_the_file(data_home):
-    path = data_home / "imdb" / "test.csv.xz"
-    path.write_bytes(path.read_bytes()[:60])
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_imdb("test", data_home=data_home, download_if_missing=False)
-    _is_data_file_error(excinfo.value, path)
-    assert "cut short" in str(excinfo.value)
-    assert "fetch_imdb(subset='test')" in str(excinfo.value)
-
-
-@pytest.mark.parametrize("keep_checksum_file", [True, False])
-def test_imdb_csv_cut_inside_a_quoted_review_is_an_error(data_home, keep_checksum_file):
-    path = data_home / "imdb" / "train.csv"
+@pytest.mark.parametrize("cut", [b"far too long", b"kind.", b""])
+def test_cut_file_is_an_error(data_home, cut):
+    # Cut inside the first (quoted) review, inside the last one, or the last
+    # bytes of a compressed copy.
+    split = "train" if cut else "test"
+    path = data_home / "imdb" / ("train.csv" if cut else "test.csv.xz")
     content = path.read_bytes()
-    cut = content.index(b"far too long")  # inside the first, quoted review
-    path.write_bytes(content[:cut])
-    if not keep_checksum_file:
-        (data_home / "imdb" / "train.csv.sha256").unlink()
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_imdb("train", data_home=data_home, download_if_missing=False)
-    _is_data_file_error(excinfo.value, path)
+    path.write_bytes(content[: content.index(cut)] if cut else content[:-10])
+    with pytest.raises(DataFileError, match=f"fetch_imdb.subset='{split}'") as excinfo:
+        fetch_imdb(split, data_home=data_home, download_if_missing=False)
+    assert_names(excinfo.value, path)
 
 
-@pytest.mark.parametrize("keep_checksum_file", [True, False])
-def test_imdb_csv_cut_inside_the_last_review_is_an_error(data_home, keep_checksum_file):
-    # Every row is there but the last review ends early: "... funny and ".
-    path = data_home / "imdb" / "train.csv"
-    content = path.read_bytes()
-    path.write_bytes(content[: content.index(b"kind.")])
-    if not keep_checksum_file:
-        (data_home / "imdb" / "train.csv.sha256").unlink()
-    with pytest.raises(DataFileError, match="train.csv"):
-        fetch_imdb("train", data_home=data_home, download_if_missing=False)
-
-
-def test_imdb_row_with_missing_fields_names_the_row(data_home):
+def test_recorded_variant_loads_and_its_bad_rows_name_their_line(data_home):
+    path = data_home / "ag_news" / "train.csv"
+    (data_home / "ag_news" / "train.csv.sha256").unlink()  # placed by hand
+    with pytest.raises(DataFileError, match="is not the published train.csv"):
+        fetch_ag_news("train", data_home=data_home)
+    record_checksum(path)
+    assert len(fetch_ag_news("train", data_home=data_home).data) == 6
+    path.write_text('"1","title","text"\n"5","title","text"\n')
+    record_checksum(path)
+    with pytest.raises(DataFileError, match="line 2: the class index '5' is not 1-4"):
+        fetch_ag_news("train", data_home=data_home)
     path = data_home / "imdb" / "train.csv"
     path.write_bytes(path.read_bytes() + b"1,8\n")
-    (data_home / "imdb" / "train.csv.sha256").unlink()
-    with pytest.raises(DataFileError, match="row 5 after the header: expected 4"):
-        fetch_imdb("train", data_home=data_home, download_if_missing=False)
-
-
-def test_changed_file_is_caught_by_its_checksum_file(data_home):
-    # Same rows, same length, one word changed: only the checksum can tell.
-    path = data_home / "ag_news" / "train.csv"
-    path.write_bytes(path.read_bytes().replace(b"Wheel Fails", b"Wheel Falls"))
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_ag_news("train", data_home=data_home, download_if_missing=False)
-    _is_data_file_error(excinfo.value, path)
-    assert "does not match its checksum file train.csv.sha256" in str(excinfo.value)
-
-
-def test_file_placed_by_hand_needs_the_data_sets_row_count(data_home):
-    # Six rows and no checksum file: not the 120,000-row training split.
-    (data_home / "ag_news" / "train.csv.sha256").unlink()
-    path = data_home / "ag_news" / "train.csv"
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_ag_news("train", data_home=data_home)
-    _is_data_file_error(excinfo.value, path)
-    message = str(excinfo.value)
-    assert "6 rows where the published train.csv has 120,000" in message
-    assert "fetch_ag_news(subset='train')" in message
-    assert path.read_bytes()  # a file placed by hand is never deleted
-
-
-def test_file_placed_by_hand_loads_by_strict_parse(data_home, monkeypatch):
-    # A file with the data set's row count, ending with a line break, loads
-    # without a checksum file; one whose last row is cut does not.
-    spec = _ag_news._SPECS["train"]
-    monkeypatch.setitem(
-        _ag_news._SPECS, "train", dataclasses.replace(spec, n_records=6)
-    )
-    (data_home / "ag_news" / "train.csv.sha256").unlink()
-    assert len(fetch_ag_news("train", data_home=data_home).data) == 6
-    path = data_home / "ag_news" / "train.csv"
-    path.write_bytes(path.read_bytes().rstrip(b"\n"))
-    with pytest.raises(DataFileError, match="does not end with a line break"):
-        fetch_ag_news("train", data_home=data_home)
-
-
-def test_published_file_placed_by_hand_loads_by_its_checksum(tmp_path):
-    # The published test.csv, compressed by the user with another tool setting,
-    # and no checksum file: its content matches the published SHA-256.
-    content = lzma.decompress(_base._package_file(_ag_news._EMBEDDED_TEST).read_bytes())
-    (tmp_path / "ag_news").mkdir()
-    (tmp_path / "ag_news" / "test.csv.gz").write_bytes(gzip.compress(content))
-    data, target = fetch_ag_news("test", data_home=tmp_path, return_X_y=True)
-    assert len(data) == 7600 and np.bincount(target).tolist() == [1900] * 4
+    record_checksum(path)
+    with pytest.raises(DataFileError, match="line 6: 2 fields where the header"):
+        fetch_imdb("train", data_home=data_home)
 
 
 def test_damaged_embedded_file_says_reinstall(tmp_path, monkeypatch):
-    content = lzma.decompress(_base._package_file(_ag_news._EMBEDDED_TEST).read_bytes())
+    embedded = _base._package_file(_ag_news._EMBEDDED.name)
+    content = lzma.decompress(embedded.read_bytes())
     damaged = tmp_path / "ag_news_test.csv.xz"
-    damaged.write_bytes(lzma.compress(content.replace(b"Fears", b"Feats", 1), preset=0))
-    original = _base._package_file
-    monkeypatch.setattr(
-        _ag_news,
-        "_package_file",
-        lambda name: damaged if name == _ag_news._EMBEDDED_TEST else original(name),
-    )
-    with pytest.raises(DataFileError) as excinfo:
+    damaged.write_bytes(lzma.compress(content.replace(b"Fears", b"Feats", 1)))
+    monkeypatch.setattr(_base, "_package_file", lambda name: damaged)
+    with pytest.raises(DataFileError, match="pip install --force-reinstall") as excinfo:
         load_ag_news()
-    _is_data_file_error(excinfo.value, damaged)
-    assert "shipped with sklearn-charcnn is damaged" in str(excinfo.value)
-    assert "pip install --force-reinstall" in str(excinfo.value)
-
-
-def test_embedded_files_match_the_checksums_in_the_code():
-    for spec in _ag_news._EMBEDDED_SPECS.values():
-        path = _base._package_file(spec.name)
-        raw = path.read_bytes()
-        if path.suffix == ".xz":
-            raw = lzma.decompress(raw)
-        assert f"sha256:{sha256(raw)}" in spec.digests
+    assert_names(excinfo.value, damaged)
 
 
 def test_damaged_download_is_fetched_again_with_a_warning(tmp_path, monkeypatch):
-    source = tmp_path / "source" / "train.csv"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / "ag_news" / "train.csv", source)
-    digest = hashlib.md5(source.read_bytes()).hexdigest()
-    remote = RemoteFile("train.csv", source.as_uri(), f"md5:{digest}")
+    content = (FIXTURES / "ag_news" / "train.csv").read_bytes()
+    remote = remote_copy(tmp_path, "train.csv", content, "md5")
     monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
     home = tmp_path / "home"
     assert len(fetch_ag_news("train", data_home=home).data) == 6
     cached = home / "ag_news" / "train.csv"
-    assert (
-        (home / "ag_news" / "train.csv.sha256")
-        .read_text()
-        .startswith(sha256(cached.read_bytes()))
-    )
-    cached.write_bytes(cached.read_bytes()[:100])
+    cached.write_bytes(content[:100])
     with pytest.raises(DataFileError, match="train.csv"):
         fetch_ag_news("train", data_home=home, download_if_missing=False)
     with pytest.warns(UserWarning, match="deleted and fetched again"):
-        data = fetch_ag_news("train", data_home=home).data
-    assert len(data) == 6
-    assert cached.read_bytes() == source.read_bytes()
-
-
-def test_damaged_converted_csv_is_rebuilt_from_the_archive(tmp_path, tiny_imdb):
-    folder = tmp_path / "imdb"
-    folder.mkdir()
-    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
-    fetch_imdb("train", data_home=tmp_path)
-    good = (folder / "train.csv").read_bytes()
-    (folder / "train.csv").write_bytes(good[:30])
-    with pytest.warns(UserWarning, match="train.csv does not match its checksum"):
-        data = fetch_imdb("train", data_home=tmp_path).data
-    assert data == ["Awful.", "Good.<br />Fine.", 'Great, "really" great.']
-    assert (folder / "train.csv").read_bytes() == good
-
-
-def test_incomplete_imdb_extraction_is_an_error(tmp_path):
-    # An aclImdb/ folder whose extraction stopped early: 3 of 25,000 reviews.
-    for name, text in REVIEWS.items():
-        path = tmp_path / "imdb" / "aclImdb" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_imdb("train", data_home=tmp_path)
-    message = str(excinfo.value)
-    assert "1 negative and 2 positive train reviews" in message
-    assert "12,500 and 12,500" in message and str(tmp_path / "imdb") in message
-    assert not (tmp_path / "imdb" / "train.csv").exists()
-
-
-def test_truncated_imdb_archive_names_the_archive(tmp_path, tiny_imdb):
-    folder = tmp_path / "imdb"
-    folder.mkdir()
-    archive = folder / "aclImdb_v1.tar.gz"
-    _write_imdb_tar(archive, REVIEWS)
-    archive.write_bytes(archive.read_bytes()[:-40])
-    with pytest.raises(DataFileError) as excinfo:
-        fetch_imdb("train", data_home=tmp_path)
-    _is_data_file_error(excinfo.value, archive)
-    assert "damaged or cut short" in str(excinfo.value)
-
-
-def test_mr_sentence_file_placed_by_hand_is_checked(data_home):
-    path = data_home / "mr" / "rt-polarity.pos"
-    (data_home / "mr" / "rt-polarity.pos.sha256").unlink()
-    with pytest.raises(DataFileError, match="2 non-empty lines where the published"):
-        fetch_mr(data_home=data_home)
-    assert path.exists()
+        assert len(fetch_ag_news("train", data_home=home).data) == 6
+    assert cached.read_bytes() == content
 
 
 @pytest.fixture
@@ -705,39 +543,27 @@ def read_only():
         path.chmod(mode)
 
 
-def _listing(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
-
-
 def test_read_only_data_home_loads_every_data_set(data_home, read_only):
-    before = _listing(data_home)
+    before = sorted(data_home.rglob("*"))
     read_only(data_home, *[p for p in data_home.iterdir() if p.is_dir()])
     assert len(fetch_ag_news("all", data_home=data_home).data) == 8
     assert len(fetch_imdb("all", data_home=data_home).data) == 6
     assert len(fetch_mr(data_home=data_home).data) == 4
-    assert _listing(data_home) == before
+    assert sorted(data_home.rglob("*")) == before
+    with pytest.raises(OSError, match="read-only"):
+        fetch_goemotions(data_home=data_home)
 
 
 def test_read_only_data_home_converts_the_imdb_archive_in_memory(
     tmp_path, tiny_imdb, read_only, caplog
 ):
-    folder = tmp_path / "imdb"
-    folder.mkdir()
-    _write_imdb_tar(folder / "aclImdb_v1.tar.gz", REVIEWS)
+    folder = imdb_archive(tmp_path / "imdb" / "aclImdb_v1.tar.gz").parent
     read_only(folder)
     with caplog.at_level(logging.INFO, logger="sklearn_charcnn"):
         data, target = fetch_imdb("test", data_home=tmp_path, return_X_y=True)
     assert data == ["Meh.", "Wonderful."] and target.tolist() == [0, 1]
     assert [p.name for p in folder.iterdir()] == ["aclImdb_v1.tar.gz"]
     assert "read-only" in caplog.text
-
-
-def test_download_into_read_only_data_home_says_so(tmp_path, read_only):
-    (tmp_path / "ag_news").mkdir()
-    read_only(tmp_path / "ag_news")
-    with pytest.raises(OSError, match="read-only") as excinfo:
-        fetch_ag_news("train", data_home=tmp_path)
-    assert str(tmp_path / "ag_news") in str(excinfo.value)
 
 
 # ------------------------------------------------------ fetcher conventions
@@ -749,125 +575,86 @@ def test_as_frame_returns_pandas_objects(data_home):
     assert isinstance(bunch.data, pd.DataFrame) and list(bunch.data.columns) == ["text"]
     assert isinstance(bunch.target, pd.Series) and bunch.target.name == "target"
     assert bunch.frame.shape == (4, 2) and bunch.feature_names == ["text"]
-    assert bunch.data["text"].tolist() == fetch_imdb("train", data_home=data_home).data
     X, y = fetch_mr(data_home=data_home, as_frame=True, return_X_y=True)
     assert isinstance(X, pd.DataFrame) and y.tolist() == [0, 0, 1, 1]
     assert load_ag_news().frame is None
 
 
+FETCHERS = [fetch_ag_news, fetch_imdb, fetch_mr, fetch_goemotions]
+INVALID = [
+    ({"n_retries": 0}, "n_retries"),
+    ({"delay": 0}, "delay"),
+    ({"as_frame": "yes"}, "as_frame"),
+    ({"data_home": 3}, "data_home"),
+    ({"random_state": "seed"}, "random_state"),
+]
+
+
 @pytest.mark.parametrize(
-    "kwargs, name",
-    [
-        ({"n_retries": 0}, "n_retries"),
-        ({"delay": 0}, "delay"),
-        ({"as_frame": "yes"}, "as_frame"),
-        ({"data_home": 3}, "data_home"),
-        ({"random_state": "seed"}, "random_state"),
+    "fetch, kwargs, name",
+    [(fetch, kwargs, name) for fetch in FETCHERS for kwargs, name in INVALID]
+    + [
+        (fetch, {"subset": "val"}, "subset")
+        for fetch in FETCHERS
+        if fetch is not fetch_mr
     ],
 )
-@pytest.mark.parametrize("fetch", [fetch_ag_news, fetch_imdb, fetch_mr])
 def test_fetchers_validate_their_parameters(fetch, kwargs, name):
-    with pytest.raises(
-        InvalidParameterError, match=f"'{name}' parameter of {fetch.__name__}"
-    ):
+    match = f"'{name}' parameter of {fetch.__name__}"
+    with pytest.raises(InvalidParameterError, match=match):
         fetch(**kwargs)
 
 
-class _FlakyServer:
-    """A local HTTP server: ``failures`` answers 503, then serves ``content``."""
-
-    def __init__(self, content: bytes, failures: int = 0, status: int = 503):
-        import http.server
-        import threading
-
-        server_self = self
-        self.requests = 0
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                server_self.requests += 1
-                if server_self.requests <= failures:
-                    self.send_error(status)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/train.csv"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+# ----------------------------------------------------------- the real files
 
 
-def test_download_retries_on_server_errors(tmp_path, monkeypatch):
-    content = (FIXTURES / "ag_news" / "train.csv").read_bytes()
-    with _FlakyServer(content, failures=2) as server:
-        remote = RemoteFile(
-            "train.csv", server.url, f"md5:{hashlib.md5(content).hexdigest()}"
+@pytest.mark.shared_data
+def test_fetchers_read_the_shared_data_folder(shared_data):
+    ag = fetch_ag_news("test", data_home=shared_data, download_if_missing=False)
+    assert ag.data == load_ag_news().data
+    mr = fetch_mr(data_home=shared_data, download_if_missing=False)
+    assert np.bincount(mr.target).tolist() == [5331, 5331]
+    assert mr.data[0] == "simplistic , silly and tedious ."
+    imdb = fetch_imdb("test", data_home=shared_data, download_if_missing=False)
+    assert np.bincount(imdb.target).tolist() == [12500, 12500]
+
+
+@pytest.mark.shared_data
+def test_fetch_goemotions_reads_the_published_split(shared_data):
+    splits = {
+        subset: fetch_goemotions(
+            subset, data_home=shared_data, download_if_missing=False
         )
-        monkeypatch.setitem(_ag_news._REMOTES, "train", remote)
-        with pytest.warns(UserWarning, match="503.*retrying in 0.01 s") as record:
-            data = fetch_ag_news(
-                "train", data_home=tmp_path, n_retries=2, delay=0.01
-            ).data
-    assert len(data) == 6 and server.requests == 3 and len(record) == 2
+        for subset in ("train", "dev", "test")
+    }
+    # The data set's sizes, and its comments with two or more labels.
+    sizes = {
+        s: (len(b.data), int((b.target.sum(1) > 1).sum())) for s, b in splits.items()
+    }
+    assert sizes == {"train": (43410, 7102), "dev": (5426, 878), "test": (5427, 837)}
+    assert all(b.target.sum(1).min() == 1 for b in splits.values())
+    labels = (shared_data / "goemotions" / "labels.txt").read_text().split()
+    assert splits["train"].target_names == labels and len(labels) == 28
+    # First row of dev.tsv: "Is this in New Orleans?? ...", label 27 (neutral).
+    assert splits["dev"].data[0].startswith("Is this in New Orleans??")
+    assert np.flatnonzero(splits["dev"].target[0]).tolist() == [27]
+    data, _ = fetch_goemotions("all", data_home=shared_data, return_X_y=True)
+    assert len(data) == 54263 and data[43410] == splits["dev"].data[0]
 
 
-def test_download_gives_up_after_n_retries(tmp_path, monkeypatch):
-    with _FlakyServer(b"", failures=10) as server:
-        monkeypatch.setitem(
-            _ag_news._REMOTES, "train", RemoteFile("train.csv", server.url, "md5:0")
-        )
-        with pytest.warns(UserWarning, match="retrying"):
-            with pytest.raises(OSError, match="downloading .* failed"):
-                fetch_ag_news("train", data_home=tmp_path, n_retries=1, delay=0.01)
-    assert server.requests == 2
-    assert list((tmp_path / "ag_news").iterdir()) == []
-
-
-def test_download_does_not_retry_a_missing_file(tmp_path, monkeypatch, recwarn):
-    with _FlakyServer(b"", failures=10, status=404) as server:
-        monkeypatch.setitem(
-            _ag_news._REMOTES, "train", RemoteFile("train.csv", server.url, "md5:0")
-        )
-        with pytest.raises(OSError, match="Not Found"):
-            fetch_ag_news("train", data_home=tmp_path, delay=0.01)
-    assert server.requests == 1 and not recwarn.list
-
-
-def test_download_logs_start_size_and_end(tmp_path, caplog, capsys):
-    content = b"x" * 2500
-    source = tmp_path / "remote.csv"
-    source.write_bytes(content)
-    remote = RemoteFile("local.csv", source.as_uri(), f"sha256:{sha256(content)}")
-    with caplog.at_level(logging.INFO, logger="sklearn_charcnn"):
-        _base._download([remote], tmp_path / "out", "Test", "nowhere")
-    start, end = caplog.messages
-    assert start == f"Downloading local.csv (2.5 kB) from {source.as_uri()}"
-    assert end.startswith(f"Downloaded {tmp_path / 'out' / 'local.csv'} (2.5 kB) in ")
-    assert end.endswith("sha256 checksum verified")
-    # stderr is not a terminal under pytest: no progress line is drawn.
-    assert capsys.readouterr().err == ""
-
-
-def test_download_progress_line_on_a_stream(tmp_path):
-    content = b"y" * 3_000_000  # three blocks of 1 MiB or less
-    source = tmp_path / "remote.bin"
-    source.write_bytes(content)
-    remote = RemoteFile("big.bin", source.as_uri(), f"sha256:{sha256(content)}")
-    stream = io.StringIO()
-    _fetch_remote(remote, tmp_path / "out", progress=stream)
-    drawn = stream.getvalue()
-    assert drawn.startswith("\rbig.bin: ") and drawn.endswith("\n")
-    assert "\rbig.bin: 3.0 MB of 3.0 MB (100%)\n" in drawn
+@pytest.mark.shared_data
+def test_imdb_conversion_reproduces_the_published_csv(shared_data, tmp_path):
+    """Turn the 25,000 shared training reviews back into an aclImdb archive,
+    convert it, and check the result against the published SHA-256."""
+    with lzma.open(shared_data / "imdb" / "train.csv.xz", "rt", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    reviews = {
+        f"train/{'pos' if label == '1' else 'neg'}/{i}_{rating}.txt": text
+        for label, rating, i, text in rows
+    }
+    reviews["test/neg/0_1.txt"] = "placeholder"
+    imdb_archive(tmp_path / "imdb" / "aclImdb_v1.tar.gz", reviews, compresslevel=1)
+    fetch_imdb("train", data_home=tmp_path, download_if_missing=False)
+    assert sha256((tmp_path / "imdb" / "train.csv").read_bytes()) == (
+        "3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399"
+    )

@@ -1,9 +1,4 @@
-"""AG's News topic classification data set (Zhang, Zhao & LeCun, 2015).
-
-The test split (7,600 articles) ships inside the package, byte for byte as
-published; the training split (120,000 articles) is read from the data home
-or downloaded.
-"""
+"""AG's News topic classification data set (Zhang, Zhao & LeCun, 2015)."""
 
 from __future__ import annotations
 
@@ -12,97 +7,45 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
+
 from sklearn_charcnn._compat import StrOptions, validate_params
-from sklearn_charcnn.datasets._base import (
-    FETCH_CONSTRAINTS,
-    DataFileError,
-    FileSpec,
-    RemoteFile,
-    _candidates,
-    _discard,
-    _download,
-    _find_file,
-    _load_descr,
-    _make_bunch,
-    _may_fetch_again,
-    _missing_error,
-    _package_file,
-    _read_lines,
-    _read_records,
-    get_data_home,
-)
+from sklearn_charcnn.datasets import _base
+from sklearn_charcnn.datasets._files import _csv_rows
 
-__all__ = ["fetch_ag_news", "load_ag_news"]
+__all__ = ["fetch_ag_news", "load_ag_news", "unescape_ag_news"]
 
-
-# The copy of the CSV files that torchtext downloads; the MD5s are the ones
-# torchtext publishes, and the test file's MD5 is that of the embedded copy.
-_SOURCE = "https://github.com/mhjabreel/CharCnn_Keras/tree/master/data/ag_news_csv"
+# The copy of the CSV files that torchtext downloads, with torchtext's MD5
+# (the only digest published for train.csv).
 _REMOTES = {
-    "train": RemoteFile(
+    "train": _base.RemoteFile(
         "train.csv",
         "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/"
         "data/ag_news_csv/train.csv",
         "md5:b1a00f826fdfbd249f79597b59e1dc12",
     ),
-    "test": RemoteFile(
-        "test.csv",
-        "https://raw.githubusercontent.com/mhjabreel/CharCnn_Keras/master/"
-        "data/ag_news_csv/test.csv",
-        "sha256:521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699",
-    ),
 }
-_EMBEDDED_TEST = "ag_news_test.csv.xz"
-_EMBEDDED_CLASSES = "ag_news_classes.txt"
-
-_TEST_SHA256 = "sha256:521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699"
-_CLASSES_SHA256 = (
-    "sha256:612dbfa932f07a6ed837295a7d5746ce7412e7bb4bc32ba919fdb3cda3a1b9b5"
+# test.csv's SHA-256 and MD5, then its xz copy's, which the package ships.
+_TEST_DIGESTS = (
+    "sha256:521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699",
+    "md5:d52ea96a97a2d943681189a97654912d",
+    "sha256:b797f846079c25565eab8e6f9e407ee94f385662d04fd9d0c3b9f6008d0d022a",
 )
-_REINSTALL = (
-    "Reinstall the package: pip install --force-reinstall --no-deps sklearn-charcnn."
+_EMBEDDED = _base.FileSpec(
+    "ag_news_test.csv.xz",
+    _TEST_DIGESTS[2:],
+    "Reinstall the package: pip install --force-reinstall --no-deps sklearn-charcnn.",
 )
+_CLASSES = ["World", "Sports", "Business", "Sci/Tech"]  # classes.txt: line i is i
 
 
 def _fix(split: str) -> str:
+    action = "download it again" if split == "train" else "use the embedded copy"
     return (
-        "Delete it (with its .sha256 file, if any) and call "
-        f"fetch_ag_news(subset={split!r}) to "
-        + ("download it again" if split == "train" else "use the embedded copy")
-        + ", or replace it with a good copy."
+        "Delete it (with its .sha256 file, if any) and call fetch_ag_news(subset="
+        f"{split!r}) to {action}, or replace it with a good copy."
     )
 
-
-# Each file as the data set defines it (Zhang et al. 2015, 30,000 training and
-# 1,900 test articles per class): its published checksums and its row count.
-_SPECS = {
-    "train": FileSpec(
-        "train.csv",
-        frozenset({_REMOTES["train"].checksum}),
-        120_000,
-        _fix("train"),
-    ),
-    "test": FileSpec(
-        "test.csv",
-        frozenset({_TEST_SHA256, "md5:d52ea96a97a2d943681189a97654912d"}),
-        7_600,
-        _fix("test"),
-    ),
-    "classes": FileSpec(
-        "classes.txt",
-        frozenset({_CLASSES_SHA256}),
-        4,
-        "Delete it (the package ships the class names) or replace it with a good copy.",
-    ),
-}
-_EMBEDDED_SPECS = {
-    "test": FileSpec(
-        _EMBEDDED_TEST, frozenset({_TEST_SHA256}), 7_600, _REINSTALL, exact=True
-    ),
-    "classes": FileSpec(
-        _EMBEDDED_CLASSES, frozenset({_CLASSES_SHA256}), 4, _REINSTALL, exact=True
-    ),
-}
 
 # HTML entities. The crawl kept the "&" of "&lt;" and "&gt;" but replaced it by
 # a space everywhere else ("It #39;s", "Johnson  amp; Johnson", " quot;Hi quot;"):
@@ -163,89 +106,51 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
 
 
-def _target_names(folder: Path | None) -> list[str]:
-    path = folder and _find_file(folder, ["classes.txt"])
-    if path:
-        return _read_lines(path, _SPECS["classes"], lambda raw: raw.decode("utf-8"))
-    return _read_lines(
-        _package_file(_EMBEDDED_CLASSES),
-        _EMBEDDED_SPECS["classes"],
-        lambda raw: raw.decode("utf-8"),
-    )
-
-
-def _parse_ag_rows(path: Path, rows, unescape: bool, fix: str):
-    """Return ((data, target), n_rows) from the rows of an AG News CSV file."""
+def _read_ag_csv(path: Path, unescape: bool, fix: str):
+    """Return (documents, target) of an AG News CSV file (no header row)."""
     data, target = [], []
-    for line, row in enumerate(rows, 1):
-        if len(row) != 3 or row[0] not in ("1", "2", "3", "4"):
-            raise DataFileError(
-                f"{path}, row {line}: expected 3 fields (class index 1-4, title, "
-                f"description), got {row[:3]!r}. The file is damaged or not an AG "
-                "News CSV file.",
+    for line, row in _csv_rows(path, ["class", "title", "description"]):
+        if row["class"] not in ("1", "2", "3", "4"):
+            raise _base.DataFileError(
+                f"{path}, line {line}: the class index {row['class'][:20]!r} is "
+                "not 1-4; the file is not an AG News CSV file.",
                 fix,
             )
-        title, description = row[1], row[2]
+        title, description = row["title"], row["description"]
         if unescape:
             title, description = _unescape(title), _unescape(description)
         data.append(title + " " + description)
-        target.append(int(row[0]) - 1)
-    return (data, target), len(data)
+        target.append(int(row["class"]) - 1)
+    return data, np.asarray(target, dtype=np.int64)
 
 
-def _read_ag_csv(path: Path, spec: FileSpec, unescape: bool):
-    return _read_records(
-        path, spec, lambda rows: _parse_ag_rows(path, rows, unescape, spec.fix)
+def _read_embedded_test(unescape: bool):
+    path = _base._package_file(_EMBEDDED.name)
+    _base._verify(path, _EMBEDDED)
+    return _read_ag_csv(path, unescape, _EMBEDDED.fix)
+
+
+def _split(split: str, folder: Path, unescape: bool, download_if_missing, options):
+    spec = _base.FileSpec(f"{split}.csv", _TEST_DIGESTS, _fix(split))
+    if split == "train":
+        remote = _REMOTES["train"]
+        spec = _base.FileSpec("train.csv", (remote.checksum,), _fix(split), remote)
+    return _base._load_file(
+        folder,
+        spec,
+        lambda path: _read_ag_csv(path, unescape, spec.fix),
+        download_if_missing,
+        options,
+        None if split == "train" else lambda: _read_embedded_test(unescape),
     )
 
 
-def _read_embedded_test(unescape: bool) -> tuple[list[str], list[int]]:
-    return _read_ag_csv(
-        _package_file(_EMBEDDED_TEST), _EMBEDDED_SPECS["test"], unescape
-    )
-
-
-def _ag_news_split(
-    split: str,
-    folder: Path,
-    download_if_missing: bool,
-    unescape: bool,
-    download_options: dict,
-) -> tuple[list[str], list[int]]:
-    remote, spec = _REMOTES[split], _SPECS[split]
-    for attempt in range(2):
-        path = _find_file(folder, _candidates(remote.filename))
-        if path is None and split == "test":
-            return _read_embedded_test(unescape)
-        if path is None:
-            if not download_if_missing:
-                raise _missing_error(
-                    "AG News",
-                    folder,
-                    [remote.filename],
-                    "download_if_missing=False",
-                    _SOURCE,
-                )
-            [path] = _download([remote], folder, "AG News", _SOURCE, **download_options)
-        try:
-            return _read_ag_csv(path, spec, unescape)
-        except DataFileError as error:
-            if attempt or not _may_fetch_again(path, download_if_missing):
-                raise
-            _discard(path, error)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-# Merged with | rather than ** inside the literal: Sphinx's source parser
-# (the documentation's [source] pages) fails on ** in a decorator's dict.
 @validate_params(
-    {
-        "subset": [StrOptions({"train", "test", "all"})],
-        "unescape": ["boolean"],
-    }
-    | FETCH_CONSTRAINTS,
+    {"subset": [StrOptions({"train", "test", "all"})], "unescape": ["boolean"]}
+    | _base.FETCH_CONSTRAINTS,
     prefer_skip_nested_validation=True,
 )
+@_base._fill_doc
 def fetch_ag_news(
     subset: str = "train",
     *,
@@ -274,42 +179,21 @@ def fetch_ag_news(
     Features            text (str), ~240 chars avg
     =================   ==========================
 
-    The files are looked for in ``<data_home>/ag_news/``: ``train.csv`` and
-    ``test.csv`` as published, or the same names with ``.xz``, ``.gz`` or
-    ``.bz2`` appended. The test split needs no file there: the package
-    ships it. A missing ``train.csv`` is downloaded (29.5 MB) from the copy
-    that torchtext uses, and checked against torchtext's MD5.
-
-    Every file is verified when it is read (see Notes).
+    The fetcher reads ``<data_home>/ag_news/train.csv`` and ``test.csv``
+    (``.xz``, ``.gz`` or ``.bz2`` copies too); the package ships the test
+    split, and a missing ``train.csv`` is downloaded (29.5 MB). A file is
+    read only when its digest is the published one or the ``.sha256``
+    file's (see :ref:`datasets`).
 
     Parameters
     ----------
     subset : {"train", "test", "all"}, default="train"
         The split to load; ``"all"`` is the training split followed by the
         test split.
-    data_home : str or path-like, default=None
-        Data home; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        Download the training file when it is not in the data home, or when
-        the copy this loader downloaded earlier has been damaged. If False, a
-        missing file raises ``OSError``.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Return ``data`` as a pandas DataFrame with one column ``"text"``,
-        ``target`` as a Series and the two together as ``frame`` (pandas is
-        imported only then). Pass ``data["text"]`` to a text estimator.
     unescape : bool, default=True
         Decode the files' literal escapes with :func:`unescape_ag_news`. With
         False the fields are returned exactly as stored.
-    shuffle : bool, default=False
-        Shuffle the documents; the files are not ordered at random.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the shuffle.
-    n_retries : int, default=3
-        Number of retries when a download fails on a network error.
-    delay : float, default=1.0
-        Seconds between retries.
+    {fetch_parameters}
 
     Returns
     -------
@@ -321,34 +205,11 @@ def fetch_ag_news(
     (data, target) : tuple
         With ``return_X_y=True``.
 
-    Raises
-    ------
-    OSError
-        If the training file is missing and cannot be downloaded; the
-        message names the file and the folder to put it in.
-    DataFileError
-        If a file is damaged, cut short or not the published one (an
-        ``OSError`` and a ``ValueError``); the message names the file and
-        how to fix it.
+    {fetch_raises}
 
     See Also
     --------
     load_ag_news : The embedded test split, without any file access.
-
-    Notes
-    -----
-    A file is accepted when its bytes or its uncompressed content match a
-    published checksum (torchtext's MD5 for ``train.csv``, the SHA-256 and
-    MD5 of ``test.csv``); else when they match the SHA-256 in the
-    ``<file>.sha256`` file beside it, which the loader writes when it
-    downloads; else, for a file placed by hand, when it has exactly
-    120,000 (train) or 7,600 (test) well-formed rows and ends with a line
-    break. A damaged file the loader downloaded is downloaded again (with a
-    warning) when ``download_if_missing=True``; a file placed by hand is
-    never deleted. Loading writes nothing, so a read-only data home works.
-    Downloads log their start, size and end through :mod:`logging` (logger
-    ``sklearn_charcnn.datasets._base``) and draw a progress line on a
-    terminal.
 
     References
     ----------
@@ -367,38 +228,19 @@ def fetch_ag_news(
     >>> frame.shape, list(frame.columns)
     ((7600, 2), ['text', 'target'])
     """
-    folder = Path(get_data_home(data_home)) / "ag_news"
-    splits = ["train", "test"] if subset == "all" else [subset]
-    data, target = [], []
-    for split in splits:
-        split_data, split_target = _ag_news_split(
-            split,
-            folder,
-            download_if_missing,
-            unescape,
-            {"n_retries": n_retries, "delay": delay},
-        )
-        data += split_data
-        target += split_target
-    return _make_bunch(
-        data,
-        target,
-        _target_names(folder),
-        _load_descr("ag_news.rst"),
-        shuffle=shuffle,
-        random_state=random_state,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        caller="fetch_ag_news",
+    folder = Path(_base.get_data_home(data_home)) / "ag_news"
+    options = {"n_retries": n_retries, "delay": delay}
+    splits = [
+        _split(split, folder, unescape, download_if_missing, options)
+        for split in (["train", "test"] if subset == "all" else [subset])
+    ]
+    return _base._bunch(
+        splits, _CLASSES, "ag_news", shuffle, random_state, as_frame, return_X_y
     )
 
 
 @validate_params(
-    {
-        "return_X_y": ["boolean"],
-        "as_frame": ["boolean"],
-        "unescape": ["boolean"],
-    },
+    {"return_X_y": ["boolean"], "as_frame": ["boolean"], "unescape": ["boolean"]},
     prefer_skip_nested_validation=True,
 )
 def load_ag_news(
@@ -407,29 +249,22 @@ def load_ag_news(
     """Load the AG News test split that ships with the package (4 classes).
 
     The 7,600 test articles of AG's News (1,900 per class), read from the
-    package itself: no download, no data home. It is the default corpus of
-    ``python -m sklearn_charcnn compare``. Documents are title, a space and
-    description, decoded by :func:`unescape_ag_news`. The file's SHA-256 is
-    checked on every load (a few milliseconds).
+    package itself (its SHA-256 checked): no download, no data home. It is
+    the default corpus of ``python -m sklearn_charcnn compare``.
 
     Parameters
     ----------
     return_X_y : bool, default=False
         Return ``(data, target)`` instead of a Bunch.
     as_frame : bool, default=False
-        Return ``data`` as a pandas DataFrame with one column ``"text"``,
-        ``target`` as a Series and both as ``frame``.
+        Return pandas objects, as :func:`fetch_ag_news` does.
     unescape : bool, default=True
         Decode the file's literal escapes with :func:`unescape_ag_news`.
 
     Returns
     -------
-    bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of 7,600 str), ``target`` (ndarray of int64, 0-3),
-        ``frame``, ``target_names``, ``feature_names`` and ``DESCR``, as
-        :func:`fetch_ag_news` returns.
-    (data, target) : tuple
-        With ``return_X_y=True``.
+    bunch : :class:`~sklearn.utils.Bunch` or tuple
+        As :func:`fetch_ag_news` returns.
 
     Raises
     ------
@@ -447,15 +282,5 @@ def load_ag_news(
     >>> len(X), sorted(set(y.tolist()))
     (7600, [0, 1, 2, 3])
     """
-    data, target = _read_embedded_test(unescape)
-    return _make_bunch(
-        data,
-        target,
-        _target_names(None),
-        _load_descr("ag_news.rst"),
-        shuffle=False,
-        random_state=None,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        caller="load_ag_news",
-    )
+    splits = [_read_embedded_test(unescape)]
+    return _base._bunch(splits, _CLASSES, "ag_news", False, None, as_frame, return_X_y)

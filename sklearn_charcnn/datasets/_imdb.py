@@ -1,52 +1,23 @@
-"""Large Movie Review Dataset, "IMDB" (Maas et al., 2011).
-
-The loader reads two CSV files, ``train.csv`` and ``test.csv``. When they are
-missing it builds them, once, from the original archive ``aclImdb_v1.tar.gz``
-(or its extracted ``aclImdb/`` folder), downloading the archive if needed.
-A data home it cannot write to is read all the same: the reviews are then
-converted in memory at every load.
-"""
+"""Large Movie Review Dataset, "IMDB" (Maas et al., 2011)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
+import lzma
 import os
 import re
 import tarfile
-from collections.abc import Iterator
+import zlib
 from pathlib import Path
-from typing import NamedTuple
+
+import numpy as np
 
 from sklearn_charcnn._compat import StrOptions, validate_params
-from sklearn_charcnn.datasets._base import (
-    _BLOCK,
-    _DECOMPRESSORS,
-    _READ_ERRORS,
-    FETCH_CONSTRAINTS,
-    DataFileError,
-    FileSpec,
-    RemoteFile,
-    _candidates,
-    _discard,
-    _download,
-    _error_name,
-    _find_file,
-    _HashingReader,
-    _hexdigest,
-    _is_writable,
-    _load_descr,
-    _make_bunch,
-    _may_fetch_again,
-    _missing_error,
-    _read_records,
-    _recorded_sha256,
-    _sidecar,
-    _write_atomically,
-    _write_sidecar,
-    get_data_home,
-)
+from sklearn_charcnn.datasets import _base
+from sklearn_charcnn.datasets._files import load_text_file
 
 __all__ = ["fetch_imdb"]
 
@@ -54,21 +25,24 @@ logger = logging.getLogger(__name__)
 
 _SOURCE = "https://ai.stanford.edu/~amaas/data/sentiment/"
 # 84,125,825 bytes; the MD5 published by torchtext and PaddlePaddle.
-_ARCHIVE = RemoteFile(
+_ARCHIVE = _base.RemoteFile(
     "aclImdb_v1.tar.gz",
     "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
     "md5:7c2ac02c03563afcf9b574c7e56c153a",
 )
 _REVIEW = re.compile(r"(?:^|/)aclImdb/(train|test)/(neg|pos)/(\d+)_(\d+)\.txt$")
-_HEADER = ["label", "rating", "id", "text"]
-
-# The data set's definition: (negative, positive) reviews in each split.
-_LABEL_COUNTS = {"train": (12_500, 12_500), "test": (12_500, 12_500)}
 # SHA-256 of the CSV files that _convert writes from the original archive
-# (the conversion is deterministic: rows sorted by label, then id).
-_CSV_SHA256 = {
-    "train": "sha256:3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399",
-    "test": "sha256:a455968c7e172c976831ed9fca039f58fcc34837ff011cab5edd52a47ce98857",
+# (header label,rating,id,text; rows sorted by label, then id), then of
+# their xz copies in the benchmark data.
+_CSV_DIGESTS = {
+    "train": (
+        "sha256:3b9ea9ea967d4492154b1b0a21a971da6d8d2ccb258becfef4f1087fc1495399",
+        "sha256:734d1d796698821e40682d018faab0a9f0db82a6e15639c8ae4458df12f9d17b",
+    ),
+    "test": (
+        "sha256:a455968c7e172c976831ed9fca039f58fcc34837ff011cab5edd52a47ce98857",
+        "sha256:7ef358ec713c085bd825f588297fe9332d142cc07af30253262692805a10d918",
+    ),
 }
 _ARCHIVE_FIX = (
     "Delete it and call fetch_imdb() to download the original archive, or "
@@ -76,233 +50,139 @@ _ARCHIVE_FIX = (
 )
 
 
-def _csv_spec(split: str) -> FileSpec:
-    return FileSpec(
-        f"{split}.csv",
-        frozenset({_CSV_SHA256[split]}),
-        sum(_LABEL_COUNTS[split]),
-        "Delete it (with its .sha256 file, if any) and call "
-        f"fetch_imdb(subset={split!r}) to rebuild it from the original archive "
-        "(downloaded if missing), or replace it with a good copy.",
+def _fix(split: str) -> str:
+    return (
+        "Delete it (with its .sha256 file, if any) and call fetch_imdb(subset="
+        f"{split!r}) to rebuild it from the original archive (downloaded if "
+        "missing), or replace it with a good copy."
     )
 
 
-class _Split(NamedTuple):
-    """One split converted from the original reviews."""
-
-    data: list[str]
-    target: list[int]
-    csv_bytes: bytes
-    counts: tuple[int, int]
-    verified: bool
-
-
-def _review(match: re.Match, content: bytes, name: str):
+def _review(name: str, content: bytes):
+    """Return (split, label, rating, id, text) of a review file, or None."""
+    match = _REVIEW.search(name)
+    if match is None:
+        return None
     split, polarity, review_id, rating = match.groups()
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFileError(
+        raise _base.DataFileError(
             f"The review {name} is not UTF-8 ({exc}): the archive or folder is "
             "damaged.",
             _ARCHIVE_FIX,
         ) from None
-    return split, int(polarity == "pos"), int(rating), int(review_id), text
+    return split, int(polarity == "pos"), int(review_id), int(rating), text
 
 
-def _folder_reviews(source: Path) -> Iterator[tuple[str, int, int, int, str]]:
-    files = sorted(source.glob("*/*/*.txt"))
-    for path in files:
-        name = f"aclImdb/{path.relative_to(source).as_posix()}"
-        match = _REVIEW.search(name)
-        if match:
-            yield _review(match, path.read_bytes(), str(path))
-
-
-def _archive_reviews(source: Path) -> tuple[list, bool]:
-    """Read the labelled reviews of the archive.
-
-    Also return whether the archive is the published one (its MD5) or matches
-    its recorded SHA-256.
-    """
+def _reviews(source: Path) -> list[tuple]:
+    """Read the labelled reviews of the archive or the extracted folder."""
+    if source.is_dir():
+        reviews = [
+            _review(f"aclImdb/{path.relative_to(source).as_posix()}", path.read_bytes())
+            for path in sorted(source.glob("*/*/*.txt"))
+        ]
+        return [review for review in reviews if review]
     reviews = []
     try:
-        with open(source, "rb") as raw:
-            stored = _HashingReader(raw)
-            # Decompress here rather than in tarfile's stream mode, which
-            # stops at the tar end marker without checking gzip's CRC.
-            decompress = _DECOMPRESSORS.get(source.suffix)
-            tar = io.BufferedReader(
-                stored if decompress is None else decompress(stored), _BLOCK
-            )
-            with tarfile.open(fileobj=tar, mode="r|") as archive:
-                for member in archive:
-                    match = _REVIEW.search(member.name)
-                    if match and member.isfile():
-                        content = archive.extractfile(member).read()
-                        reviews.append(
-                            _review(match, content, f"{source}:{member.name}")
-                        )
-            while tar.read(_BLOCK):
-                pass
-            while stored.read(_BLOCK):
-                pass
-    except DataFileError:
+        with tarfile.open(source) as archive:
+            for member in archive:
+                if member.isfile() and _REVIEW.search(member.name):
+                    content = archive.extractfile(member).read()
+                    reviews.append(_review(member.name, content))
+    except _base.DataFileError:
         raise
-    except (FileNotFoundError, PermissionError):
-        raise
-    except _READ_ERRORS as exc:
-        raise DataFileError(
-            f"{source} cannot be read ({_error_name(exc)}: {exc}): the archive is "
-            "damaged or cut short.",
+    except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+        raise _base.DataFileError(
+            f"{source} cannot be read ({type(exc).__name__}: {exc}): the archive "
+            "is damaged or cut short.",
             _ARCHIVE_FIX,
         ) from exc
-    digests = stored.digests()
-    recorded = _recorded_sha256(source)
-    published = _ARCHIVE.checksum in digests or (
-        bool(recorded) and f"sha256:{recorded}" in digests
-    )
-    return reviews, published
+    return reviews
 
 
-def _convert(source: Path, trusted: bool) -> dict[str, _Split]:
-    """Convert the original archive or folder into the two CSV files' content.
+def _convert(source: Path) -> dict[str, tuple]:
+    """Convert the reviews of ``source`` into (data, target, CSV bytes) per split.
 
-    A split is verified when the source is trusted (downloaded and checked, or
-    matching the published MD5 or its recorded SHA-256), when its CSV matches
-    the published conversion, or when it has the data set's 12,500 negative
-    and 12,500 positive reviews.
+    A split whose CSV differs from the published conversion raises
+    :class:`DataFileError`, when it is asked for (see :func:`_from_source`).
     """
-    if source.is_dir():
-        reviews = list(_folder_reviews(source))
-    else:
-        reviews, published = _archive_reviews(source)
-        trusted = trusted or published
     rows = {"train": [], "test": []}
-    for split, label, rating, review_id, text in reviews:
-        rows[split].append((label, review_id, rating, text))
+    for split, *row in _reviews(source):
+        rows[split].append(row)
     converted = {}
     for split, split_rows in rows.items():
         split_rows.sort()  # by (label, id), the order of the CSV files
-        buffer = io.StringIO(newline="")
+        buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(_HEADER)
-        for label, review_id, rating, text in split_rows:
-            writer.writerow([label, rating, review_id, text])
+        writer.writerow(["label", "rating", "id", "text"])
+        writer.writerows(
+            [label, rating, i, text] for label, i, rating, text in split_rows
+        )
         csv_bytes = buffer.getvalue().encode("utf-8")
-        target = [row[0] for row in split_rows]
-        counts = (target.count(0), target.count(1))
-        verified = (
-            trusted
-            or f"sha256:{_hexdigest(csv_bytes)}" == _CSV_SHA256[split]
-            or counts == _LABEL_COUNTS[split]
-        )
-        converted[split] = _Split(
-            [row[3] for row in split_rows], target, csv_bytes, counts, verified
-        )
+        target = np.asarray([row[0] for row in split_rows], dtype=np.int64)
+        converted[split] = ([row[3] for row in split_rows], target, csv_bytes)
     return converted
 
 
-def _parse_imdb_rows(path: Path, rows, fix: str):
-    header = next(rows, [])
-    if "label" not in header or "text" not in header:
-        raise DataFileError(
-            f"{path} must start with a header naming the columns 'label' and "
-            f"'text' (as in 'label,rating,id,text'); got {header[:4]!r}.",
-            fix,
-        )
-    label_at, text_at = header.index("label"), header.index("text")
-    data, target = [], []
-    for number, row in enumerate(rows, 1):
-        if len(row) != len(header) or row[label_at] not in ("0", "1"):
-            raise DataFileError(
-                f"{path}, row {number} after the header: expected {len(header)} "
-                f"fields with a label 0 or 1, got {len(row)} field(s). The file is "
-                "damaged or cut short.",
-                fix,
-            )
-        data.append(row[text_at])
-        target.append(int(row[label_at]))
-    return (data, target), len(data)
-
-
-def _from_source(
-    split: str, folder: Path, download_if_missing: bool, download_options: dict
-) -> tuple[list[str], list[int]]:
-    """Convert the original reviews, caching the CSV files where possible."""
+def _from_source(split: str, folder: Path, download_if_missing: bool, options):
+    """Convert the original reviews, writing the CSV files where possible."""
     source = folder / "aclImdb"
     if not source.is_dir():
-        source = _find_file(folder, [_ARCHIVE.filename])
-    downloaded = False
-    if source is None:
-        if not download_if_missing:
-            raise _missing_error(
-                "IMDB",
-                folder,
-                ["train.csv and test.csv", f"the original {_ARCHIVE.filename}"],
-                "download_if_missing=False",
-                _SOURCE,
-            )
-        [source] = _download([_ARCHIVE], folder, "IMDB", _SOURCE, **download_options)
-        downloaded = True
-    converted = _convert(source, trusted=downloaded)
-    if _is_writable(folder):
-        for name, result in converted.items():
-            existing = _find_file(folder, _candidates(f"{name}.csv"))
-            if result.verified and existing is None:
-                path = folder / f"{name}.csv"
-                _write_atomically(path, result.csv_bytes)
-                _write_sidecar(path, _hexdigest(result.csv_bytes))
-    else:
-        logger.info(
-            "%s is read-only: the IMDB reviews were converted in memory and not "
-            "cached, so every load reads %s again.",
-            folder,
-            source.name,
-        )
+        source = _base._find_file(folder, _ARCHIVE.filename)
+    downloaded = source is None
+    if downloaded and not download_if_missing:
+        files = f"train.csv and test.csv, or the original {_ARCHIVE.filename},"
+        raise _base._missing_error(folder, files, "download_if_missing=False", _SOURCE)
     if downloaded:
-        source.unlink()
-        _sidecar(source).unlink(missing_ok=True)
-    result = converted[split]
-    if not result.verified:
-        neg, pos = _LABEL_COUNTS[split]
-        raise DataFileError(
-            f"{source} holds {result.counts[0]:,} negative and {result.counts[1]:,} "
-            f"positive {split} reviews where the IMDB data set has {neg:,} and "
-            f"{pos:,}: it is incomplete or not the original, and it does not match "
-            "the published checksum.",
-            _ARCHIVE_FIX,
-        )
-    return result.data, result.target
-
-
-def _imdb_split(
-    split: str, folder: Path, download_if_missing: bool, download_options: dict
-) -> tuple[list[str], list[int]]:
-    spec = _csv_spec(split)
-    for attempt in range(2):
-        path = _find_file(folder, _candidates(spec.name))
-        if path is None:
-            return _from_source(split, folder, download_if_missing, download_options)
-        try:
-            return _read_records(
-                path,
-                spec,
-                lambda rows, path=path: _parse_imdb_rows(path, rows, spec.fix),
+        spec = _base.FileSpec(_ARCHIVE.filename, (), _ARCHIVE_FIX, _ARCHIVE)
+        source = _base._download(spec, folder, download_if_missing, options)
+    try:
+        converted = _convert(source)
+    finally:
+        if downloaded:
+            source.unlink()
+            _base._sidecar(source).unlink(missing_ok=True)
+    writable = _base._is_writable(folder)
+    for name, (data, _, csv_bytes) in converted.items():
+        digest = f"sha256:{hashlib.sha256(csv_bytes).hexdigest()}"
+        published = digest in _CSV_DIGESTS[name]
+        if published and writable and _base._find_file(folder, f"{name}.csv") is None:
+            _base._write_atomically(folder / f"{name}.csv", csv_bytes)
+            _base._record_sha256(folder / f"{name}.csv")
+        if name == split and not published:
+            raise _base.DataFileError(
+                f"{source} does not convert to the published {name}.csv ({digest}; "
+                f"{len(data):,} {name} reviews where the data set has 25,000): it "
+                "is incomplete, damaged or another version.",
+                _ARCHIVE_FIX,
             )
-        except DataFileError as error:
-            if attempt or not _may_fetch_again(path, download_if_missing):
-                raise
-            _discard(path, error)
-    raise AssertionError("unreachable")  # pragma: no cover
+    if not writable:
+        message = "%s is read-only: the IMDB reviews were converted in memory."
+        logger.info(message, folder)
+    return converted[split][:2]
+
+
+def _imdb_split(split: str, folder: Path, download_if_missing: bool, options):
+    spec = _base.FileSpec(f"{split}.csv", _CSV_DIGESTS[split], _fix(split))
+
+    def read(path):
+        bunch = load_text_file(path, sep=",")
+        return bunch.data, _base._int_target(bunch.target, ("0", "1"), path, spec.fix)
+
+    def missing():
+        return _from_source(split, folder, download_if_missing, options)
+
+    return _base._load_file(folder, spec, read, download_if_missing, options, missing)
 
 
 # Merged with | rather than ** inside the literal: Sphinx's source parser
 # (the documentation's [source] pages) fails on ** in a decorator's dict.
 @validate_params(
-    {"subset": [StrOptions({"train", "test", "all"})]} | FETCH_CONSTRAINTS,
+    {"subset": [StrOptions({"train", "test", "all"})]} | _base.FETCH_CONSTRAINTS,
     prefer_skip_nested_validation=True,
 )
+@_base._fill_doc
 def fetch_imdb(
     subset: str = "train",
     *,
@@ -329,41 +209,21 @@ def fetch_imdb(
     Features            text (str), ~1,300 chars avg
     =================   ============================
 
-    The loader reads ``<data_home>/imdb/train.csv`` and ``test.csv`` (header
-    ``label,rating,id,text``, rows sorted by label then id), or the same
-    names with ``.xz``, ``.gz`` or ``.bz2`` appended. When they are missing
-    it writes them, with their ``.sha256`` checksum files, from the original
-    archive ``aclImdb_v1.tar.gz`` or its extracted ``aclImdb/`` folder in
-    that data home folder, downloading the archive (84 MB, checked against
-    its published MD5) if neither is there, and deleting a downloaded
-    archive afterwards. In a folder it cannot write to, it converts the
-    archive in memory at every load instead.
+    The fetcher reads ``<data_home>/imdb/train.csv`` and ``test.csv``
+    (header ``label,rating,id,text``, sorted by label then id; ``.xz``,
+    ``.gz`` or ``.bz2`` copies too). When they are missing it writes them
+    from the original archive ``aclImdb_v1.tar.gz`` or its extracted
+    ``aclImdb/`` folder, downloading the archive (84 MB) if neither is
+    there; in a read-only folder it converts the archive in memory at every
+    load. A CSV file, like a conversion, is read only when its SHA-256 is
+    the published one or the ``.sha256`` file's (see :ref:`datasets`).
 
     Parameters
     ----------
     subset : {"train", "test", "all"}, default="train"
         The split to load; ``"all"`` is the training split followed by the
         test split.
-    data_home : str or path-like, default=None
-        Data home; see :func:`get_data_home`.
-    download_if_missing : bool, default=True
-        Download the archive when no file of the data set is in the data
-        home, and rebuild a CSV file this loader wrote that has been
-        damaged. If False, missing files raise ``OSError``.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
-    as_frame : bool, default=False
-        Return ``data`` as a pandas DataFrame with one column ``"text"``,
-        ``target`` as a Series and both as ``frame`` (pandas is imported
-        only then). Pass ``data["text"]`` to a text estimator.
-    shuffle : bool, default=False
-        Shuffle the documents; the files list negative reviews first.
-    random_state : int, RandomState instance or None, default=None
-        Seed of the shuffle.
-    n_retries : int, default=3
-        Number of retries when the download fails on a network error.
-    delay : float, default=1.0
-        Seconds between retries.
+    {fetch_parameters}
 
     Returns
     -------
@@ -375,29 +235,7 @@ def fetch_imdb(
     (data, target) : tuple
         With ``return_X_y=True``.
 
-    Raises
-    ------
-    OSError
-        If the files are missing and cannot be downloaded; the message
-        names the files and the folder to put them in.
-    DataFileError
-        If a file is damaged, cut short or not the published one (an
-        ``OSError`` and a ``ValueError``); the message names the file and
-        how to fix it.
-
-    Notes
-    -----
-    A CSV file is accepted when its content matches the SHA-256 of the
-    conversion of the published archive; else when it matches the
-    ``<file>.sha256`` file beside it, which the loader writes; else, for a
-    file placed by hand, when it has exactly 25,000 well-formed rows and
-    ends with a line break (a file cut inside a quoted review fails). The
-    archive is accepted when it matches its published MD5, or when each
-    split it holds converts to the published CSV or has 12,500 negative
-    and 12,500 positive reviews; an incomplete extraction in ``aclImdb/``
-    fails. A damaged CSV file the loader wrote is rebuilt (with a warning)
-    when ``download_if_missing=True``; files placed by hand are never
-    deleted.
+    {fetch_raises}
 
     References
     ----------
@@ -411,23 +249,13 @@ def fetch_imdb(
     >>> len(train.data), train.target_names  # doctest: +SKIP
     (25000, ['neg', 'pos'])
     """
-    folder = Path(get_data_home(data_home)) / "imdb"
-    splits = ["train", "test"] if subset == "all" else [subset]
-    data, target = [], []
-    for split in splits:
-        split_data, split_target = _imdb_split(
-            split, folder, download_if_missing, {"n_retries": n_retries, "delay": delay}
-        )
-        data += split_data
-        target += split_target
-    return _make_bunch(
-        data,
-        target,
-        ["neg", "pos"],
-        _load_descr("imdb.rst"),
-        shuffle=shuffle,
-        random_state=random_state,
-        return_X_y=return_X_y,
-        as_frame=as_frame,
-        caller="fetch_imdb",
+    folder = Path(_base.get_data_home(data_home)) / "imdb"
+    options = {"n_retries": n_retries, "delay": delay}
+    splits = [
+        _imdb_split(split, folder, download_if_missing, options)
+        for split in (["train", "test"] if subset == "all" else [subset])
+    ]
+    labels = ["neg", "pos"]
+    return _base._bunch(
+        splits, labels, "imdb", shuffle, random_state, as_frame, return_X_y
     )

@@ -1,0 +1,161 @@
+"""GoEmotions: Reddit comments labelled with 27 emotions or neutral (Demszky et al., 2020)."""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from sklearn_charcnn._compat import StrOptions, validate_params
+from sklearn_charcnn.datasets import _base
+from sklearn_charcnn.datasets._files import load_text_file
+
+__all__ = ["fetch_goemotions"]
+
+_URL = "https://raw.githubusercontent.com/google-research/google-research/master/goemotions/data/"
+# SHA-256 of each published TSV file, then of its xz copy in the benchmark data.
+_DIGESTS = {
+    "train": (
+        "sha256:1c254a142be5c00e80d819b9ae1bbd36d94b2eeb8f4b1271846508d57e57d9c5",
+        "sha256:777333a5759509d6d7e15aa9c720f786d23256903d7030b76dff262efdca4bcb",
+    ),
+    "dev": (
+        "sha256:575489c079c9de1097062a01738f998590d6b7ead66dd1c9fd1d2ba01fd8bc62",
+        "sha256:9b98710e30725338ffc287e180cd717849796c39efab17666a0f4156597c460f",
+    ),
+    "test": (
+        "sha256:0587b2dd8b27b97352adbfc3fb083d46005c8946657fdc2b1ca8b1cc7f1f8be4",
+        "sha256:fc6f57e299e9c24195a9b2e850d953ed8975ebe661fabd84aadac5e16b756f5f",
+    ),
+}
+# emotions.txt of the data set: label index i is line i.
+_LABELS = (
+    "admiration amusement anger annoyance approval caring confusion curiosity "
+    "desire disappointment disapproval disgust embarrassment excitement fear "
+    "gratitude grief joy love nervousness optimism pride realization relief "
+    "remorse sadness surprise neutral"
+).split()
+
+
+def _read_tsv(path: Path, fix: str):
+    """Return (comments, indicator matrix) of a GoEmotions TSV file.
+
+    The files have no header and no quoting (a comment may hold a ``"``):
+    text, comma-separated label indices, comment id.
+    """
+    bunch = load_text_file(
+        path, columns=["text", "labels", "id"], label_column="labels", quoting=False
+    )
+    target = np.zeros((len(bunch.data), len(_LABELS)), dtype=np.uint8)
+    try:
+        for row, labels in enumerate(bunch.target):
+            target[row, [int(index) for index in labels.split(",")]] = 1
+    except (ValueError, IndexError):
+        raise _base.DataFileError(
+            f"{path}, line {bunch.line_numbers[row]}: the labels {labels!r} are not "
+            f"indices 0-{len(_LABELS) - 1} separated by commas.",
+            fix,
+        ) from None
+    return bunch.data, target
+
+
+def _split(split: str, folder: Path, download_if_missing: bool, options):
+    name, digests = f"{split}.tsv", _DIGESTS[split]
+    fix = (
+        "Delete it (with its .sha256 file, if any) and call fetch_goemotions("
+        f"subset={split!r}) to download it again, or replace it with a good copy."
+    )
+    spec = _base.FileSpec(
+        name, digests, fix, _base.RemoteFile(name, _URL + name, digests[0])
+    )
+    read = partial(_read_tsv, fix=fix)
+    return _base._load_file(folder, spec, read, download_if_missing, options)
+
+
+# Merged with | rather than ** inside the literal: Sphinx's source parser
+# (the documentation's [source] pages) fails on ** in a decorator's dict.
+@validate_params(
+    {"subset": [StrOptions({"train", "dev", "test", "all"})]} | _base.FETCH_CONSTRAINTS,
+    prefer_skip_nested_validation=True,
+)
+@_base._fill_doc
+def fetch_goemotions(
+    subset: str = "train",
+    *,
+    data_home: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+    return_X_y: bool = False,
+    as_frame: bool = False,
+    shuffle: bool = False,
+    random_state=None,
+    n_retries: int = 3,
+    delay: float = 1.0,
+):
+    """Load GoEmotions, Reddit comments with 28 emotion labels (multi-label).
+
+    54,263 English Reddit comments, each labelled by raters with one or more
+    of 27 emotions or ``neutral``, as released by Demszky et al. (2020), in
+    the authors' train/dev/test split. Names and religions are masked as
+    ``[NAME]`` and ``[RELIGION]``.
+
+    =================   ==========================
+    Labels                   28 (multi-label)
+    Samples (train)                         43,410
+    Samples (dev)                            5,426
+    Samples (test)                           5,427
+    Features            text (str), ~68 chars avg
+    =================   ==========================
+
+    The fetcher reads ``<data_home>/goemotions/train.tsv``, ``dev.tsv`` and
+    ``test.tsv``, as published or with ``.xz``, ``.gz`` or ``.bz2``
+    appended, and downloads a missing one from the authors' repository.
+
+    Parameters
+    ----------
+    subset : {"train", "dev", "test", "all"}, default="train"
+        The split to load; ``"all"`` is train, dev and test in that order.
+    {fetch_parameters}
+
+    Returns
+    -------
+    bunch : :class:`~sklearn.utils.Bunch`
+        ``data`` (list of str, or DataFrame); ``target``, a binary indicator
+        ndarray of uint8 of shape (n_comments, 28) whose column ``j`` is the
+        label ``target_names[j]`` (or a DataFrame); ``frame``;
+        ``target_names`` (the 27 emotions, then ``"neutral"``, in the data
+        set's order); ``feature_names`` (``['text']``) and ``DESCR``.
+    (data, target) : tuple
+        With ``return_X_y=True``.
+
+    {fetch_raises}
+
+    Notes
+    -----
+    A file is read only when its SHA-256 matches the published file (or
+    its xz copy in the benchmark data) or the ``<file>.sha256`` file beside
+    it, written when the fetcher downloads.
+
+    References
+    ----------
+    .. [1] D. Demszky, D. Movshovitz-Attias, J. Ko, A. Cowen, G. Nemade and
+       S. Ravi, "GoEmotions: A Dataset of Fine-Grained Emotions", ACL 2020.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.datasets import fetch_goemotions
+    >>> train = fetch_goemotions(subset="train")  # doctest: +SKIP
+    >>> train.target.shape, train.target_names[:3]  # doctest: +SKIP
+    ((43410, 28), ['admiration', 'amusement', 'anger'])
+    """
+    folder = Path(_base.get_data_home(data_home)) / "goemotions"
+    options = {"n_retries": n_retries, "delay": delay}
+    splits = [
+        _split(split, folder, download_if_missing, options)
+        for split in (["train", "dev", "test"] if subset == "all" else [subset])
+    ]
+    labels = list(_LABELS)
+    return _base._bunch(
+        splits, labels, "goemotions", shuffle, random_state, as_frame, return_X_y
+    )

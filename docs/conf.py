@@ -203,12 +203,7 @@ def _describe_recipe(recipe):
         key.replace("_", " ") if value is True else f"{key.replace('_', ' ')} {value:g}"
         for key, value in recipe.get("optimizer_kwargs", {}).items()
     )
-    schedule = {
-        "warmup-cosine": "linear warm-up over the first "
-        f"{recipe.get('warmup_fraction', 0):.0%} of the steps, then cosine decay "
-        "to zero",
-        "paper-halving": "halved every 3 epochs, 10 times",
-    }.get(recipe["schedule"], f"``{recipe['schedule']}``")
+    schedule = str(recipe["schedule"])  # each schedule says what it does
     smoothing = recipe.get("label_smoothing") or 0
     patience = recipe["early_stopping"]
     return {

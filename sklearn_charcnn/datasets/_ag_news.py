@@ -15,8 +15,7 @@ from sklearn_charcnn.datasets._files import _csv_rows
 
 __all__ = ["fetch_ag_news", "load_ag_news", "unescape_ag_news"]
 
-# The copy of the CSV files that torchtext downloads, with torchtext's MD5
-# (the only digest published for train.csv).
+# The copy that torchtext downloads, with its MD5 (the only digest published).
 _REMOTES = {
     "train": _base.RemoteFile(
         "train.csv",
@@ -37,19 +36,8 @@ _EMBEDDED = _base.FileSpec(
     "Reinstall the package: pip install --force-reinstall --no-deps sklearn-charcnn.",
 )
 _CLASSES = ["World", "Sports", "Business", "Sci/Tech"]  # classes.txt: line i is i
-
-
-def _fix(split: str) -> str:
-    action = "download it again" if split == "train" else "use the embedded copy"
-    return (
-        "Delete it (with its .sha256 file, if any) and call fetch_ag_news(subset="
-        f"{split!r}) to {action}, or replace it with a good copy."
-    )
-
-
-# HTML entities. The crawl kept the "&" of "&lt;" and "&gt;" but replaced it by
-# a space everywhere else ("It #39;s", "Johnson  amp; Johnson", " quot;Hi quot;"):
-# in the test split all 3,638 entities without "&" follow a space.
+# The crawl kept the "&" of "&lt;" and "&gt;" but replaced it by a space
+# everywhere else ("It #39;s", "Johnson  amp; Johnson", " quot;Hi quot;").
 _ENTITY = re.compile(r"(?:&| |^)(#\d{1,7}|quot|amp|lt|gt|hellip|nbsp);")
 
 
@@ -57,24 +45,19 @@ _ENTITY = re.compile(r"(?:&| |^)(#\d{1,7}|quot|amp|lt|gt|hellip|nbsp);")
 def unescape_ag_news(text: str) -> str:
     r"""Undo the escapes of the AG News CSV files in one text field.
 
-    The files store each line break as a single backslash (``second\team``
-    is "second", a line break, "team"; the readme's ``\n`` lost its ``n``),
-    escape the dollar sign as ``\$``, and carry HTML entities whose ``&`` the
-    original crawl replaced by a space (``It #39;s``), except in ``&lt;`` and
-    ``&gt;``. In this order:
+    In this order:
 
-    1. ``\$`` becomes ``$`` (656 times in the test split);
-    2. every other backslash becomes a newline ``"\n"`` (``\\`` hence two);
+    1. ``\$`` becomes ``$``;
+    2. every other backslash becomes a newline (the files store a line break
+       as a single backslash: the readme's ``\n`` lost its ``n``);
     3. an entity ``#NNN;``, ``quot;``, ``amp;``, ``lt;``, ``gt;``,
        ``hellip;`` or ``nbsp;`` becomes its character together with the
-       ``&`` or the space before it (the space that replaced the ``&``).
-       Numeric codes 128-159 have their Windows-1252 meaning, as in HTML:
-       ``#39;`` is ``'``, ``#36;`` is ``$``, ``#151;`` an em dash, ``#146;``
-       a right single quote.
+       ``&``, or the space that the crawl put in place of the ``&``. Codes
+       128-159 have their Windows-1252 meaning, as in HTML (``#151;`` is an
+       em dash).
 
-    Nothing else changes: HTML tags that the entities spell out stay in the
-    text (``&lt;B&gt;`` becomes ``<B>``), and the runs of spaces left where
-    the crawl dropped a character (``Turner   Newall``) are kept.
+    Nothing else changes: tags the entities spell out stay (``&lt;B&gt;``
+    becomes ``<B>``), and so do runs of spaces (``Turner   Newall``).
 
     Parameters
     ----------
@@ -99,9 +82,7 @@ def unescape_ag_news(text: str) -> str:
     return _unescape(text)
 
 
-def _unescape(text: str) -> str:
-    # unescape_ag_news without its parameter validation, for the 15,200
-    # calls of one load.
+def _unescape(text: str) -> str:  # without the validation, for a whole file
     text = text.replace("\\$", "$").replace("\\", "\n")
     return _ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
 
@@ -116,10 +97,8 @@ def _read_ag_csv(path: Path, unescape: bool, fix: str):
                 "not 1-4; the file is not an AG News CSV file.",
                 fix,
             )
-        title, description = row["title"], row["description"]
-        if unescape:
-            title, description = _unescape(title), _unescape(description)
-        data.append(title + " " + description)
+        fields = [row["title"], row["description"]]
+        data.append(" ".join(map(_unescape, fields) if unescape else fields))
         target.append(int(row["class"]) - 1)
     return data, np.asarray(target, dtype=np.int64)
 
@@ -130,27 +109,26 @@ def _read_embedded_test(unescape: bool):
     return _read_ag_csv(path, unescape, _EMBEDDED.fix)
 
 
-def _split(split: str, folder: Path, unescape: bool, download_if_missing, options):
-    spec = _base.FileSpec(f"{split}.csv", _TEST_DIGESTS, _fix(split))
+def _read_split(split: str, home: _base._Home, unescape: bool):
     if split == "train":
+        fix = _base._fix("fetch_ag_news(subset='train')", "download it again")
         remote = _REMOTES["train"]
-        spec = _base.FileSpec("train.csv", (remote.checksum,), _fix(split), remote)
+        spec = _base.FileSpec("train.csv", (remote.checksum,), fix, remote)
+    else:
+        fix = _base._fix("fetch_ag_news(subset='test')", "use the embedded copy")
+        spec = _base.FileSpec("test.csv", _TEST_DIGESTS, fix)
     return _base._load_file(
-        folder,
+        home,
         spec,
         lambda path: _read_ag_csv(path, unescape, spec.fix),
-        download_if_missing,
-        options,
         None if split == "train" else lambda: _read_embedded_test(unescape),
     )
 
 
-@validate_params(
-    {"subset": [StrOptions({"train", "test", "all"})], "unescape": ["boolean"]}
-    | _base.FETCH_CONSTRAINTS,
-    prefer_skip_nested_validation=True,
+@_base._fetcher(
+    {"subset": [StrOptions({"train", "test", "all"})], "unescape": ["boolean"]},
+    "ndarray of int64, 0-3: ``World``, ``Sports``, ``Business``, ``Sci/Tech``",
 )
-@_base._fill_doc
 def fetch_ag_news(
     subset: str = "train",
     *,
@@ -167,23 +145,13 @@ def fetch_ag_news(
     """Load AG's News topic classification data set (4 classes).
 
     News articles of four topics, 30,000 training and 1,900 test articles per
-    class, as built by Zhang, Zhao & LeCun (2015) for their character-level
-    ConvNets. A document is the article's title, a space and its
-    description, with the files' escapes decoded by
-    :func:`unescape_ag_news`.
-
-    =================   ==========================
-    Classes                                      4
-    Samples (train)                        120,000
-    Samples (test)                           7,600
-    Features            text (str), ~240 chars avg
-    =================   ==========================
+    class, as built by Zhang, Zhao & LeCun (2015). A document is the title,
+    a space and the description, decoded by :func:`unescape_ag_news`.
 
     The fetcher reads ``<data_home>/ag_news/train.csv`` and ``test.csv``
-    (``.xz``, ``.gz`` or ``.bz2`` copies too); the package ships the test
-    split, and a missing ``train.csv`` is downloaded (29.5 MB). A file is
-    read only when its digest is the published one or the ``.sha256``
-    file's (see :ref:`datasets`).
+    (or a ``.xz``, ``.gz``, ``.bz2`` copy), each only when its digest is the
+    published one or its ``.sha256`` file's (see :ref:`datasets`). The
+    package ships the test split; a missing ``train.csv`` is downloaded.
 
     Parameters
     ----------
@@ -193,19 +161,11 @@ def fetch_ag_news(
     unescape : bool, default=True
         Decode the files' literal escapes with :func:`unescape_ag_news`. With
         False the fields are returned exactly as stored.
-    {fetch_parameters}
+    {parameters}
 
-    Returns
-    -------
-    bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str, or DataFrame), ``target`` (ndarray of int64,
-        0-3, or Series), ``frame`` (DataFrame or None), ``target_names``
-        (``['World', 'Sports', 'Business', 'Sci/Tech']``), ``feature_names``
-        (``['text']``) and ``DESCR`` (description and citation).
-    (data, target) : tuple
-        With ``return_X_y=True``.
+    {returns}
 
-    {fetch_raises}
+    {raises}
 
     See Also
     --------
@@ -229,11 +189,9 @@ def fetch_ag_news(
     ((7600, 2), ['text', 'target'])
     """
     folder = Path(_base.get_data_home(data_home)) / "ag_news"
-    options = {"n_retries": n_retries, "delay": delay}
-    splits = [
-        _split(split, folder, unescape, download_if_missing, options)
-        for split in (["train", "test"] if subset == "all" else [subset])
-    ]
+    home = _base._Home(folder, download_if_missing, n_retries, delay)
+    subsets = ["train", "test"] if subset == "all" else [subset]
+    splits = [_read_split(split, home, unescape) for split in subsets]
     return _base._bunch(
         splits, _CLASSES, "ag_news", shuffle, random_state, as_frame, return_X_y
     )
@@ -248,9 +206,9 @@ def load_ag_news(
 ):
     """Load the AG News test split that ships with the package (4 classes).
 
-    The 7,600 test articles of AG's News (1,900 per class), read from the
-    package itself (its SHA-256 checked): no download, no data home. It is
-    the default corpus of ``python -m sklearn_charcnn compare``.
+    The 7,600 test articles of :func:`fetch_ag_news`, read from the package
+    itself (its SHA-256 checked), without any download or data home: the
+    default corpus of ``python -m sklearn_charcnn compare``.
 
     Parameters
     ----------

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
-import stat
 import tempfile
 import time
 import urllib.error
@@ -62,11 +60,7 @@ class DataFileError(OSError, ValueError):
 
 
 class RemoteFile(NamedTuple):
-    """A file of a data set's source (scikit-learn's ``RemoteFileMetadata``).
-
-    ``checksum`` is ``"sha256:<hex>"``, or ``"md5:<hex>"`` if only that is
-    published.
-    """
+    """scikit-learn's ``RemoteFileMetadata``; ``checksum`` is ``"<algorithm>:<hex>"``."""
 
     filename: str
     url: str
@@ -85,6 +79,15 @@ class FileSpec(NamedTuple):
     digests: tuple[str, ...]
     fix: str
     remote: RemoteFile | None = None
+
+
+class _Home(NamedTuple):
+    """A data set's folder in the data home, and the fetcher's download options."""
+
+    folder: Path
+    download_if_missing: bool
+    n_retries: int
+    delay: float
 
 
 @validate_params(
@@ -133,10 +136,8 @@ def _is_writable(folder: Path) -> bool:
     """
     for candidate in (folder, *folder.parents):
         if candidate.exists():
-            bits = candidate.stat().st_mode & (
-                stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
-            )
-            return bool(bits) and os.access(candidate, os.W_OK)
+            writable_bits = candidate.stat().st_mode & 0o222
+            return bool(writable_bits) and os.access(candidate, os.W_OK)
     return False
 
 
@@ -151,10 +152,16 @@ def _missing_error(folder: Path, files: str, reason: str, source: str) -> OSErro
 
 def _find_file(folder: Path, name: str) -> Path | None:
     """Return ``folder/name`` or its first compressed copy that exists."""
-    for candidate in (name, name + ".xz", name + ".gz", name + ".bz2"):
-        if (folder / candidate).is_file():
-            return folder / candidate
-    return None
+    candidates = [folder / (name + suffix) for suffix in ("", ".xz", ".gz", ".bz2")]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def _fix(call: str, action: str) -> str:
+    """Return what to do about a damaged file: ``call`` does ``action``."""
+    return (
+        f"Delete it (with its .sha256 file, if any) and call {call} to {action}, "
+        "or replace it with a good copy."
+    )
 
 
 def _file_digests(path: Path, algorithms: Iterable[str]) -> set[str]:
@@ -182,21 +189,22 @@ def _recorded_sha256(path: Path) -> str | None:
     return f"sha256:{fields[0].lower()}" if fields else ""
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, write: Callable) -> Path:
+    """Call ``write(binary file)``, move the file to ``path``, record its SHA-256.
+
+    The temporary file is removed on any failure: nothing is half-written.
+    """
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _record_sha256(path: Path) -> None:
-    """Write ``<name>.sha256`` beside ``path``, as ``sha256sum`` would."""
     [digest] = _file_digests(path, ["sha256"])
     _sidecar(path).write_text(f"{digest[7:]}  {path.name}\n", encoding="ascii")
+    return path
 
 
 def _verify(path: Path, spec: FileSpec) -> None:
@@ -221,33 +229,25 @@ def _verify(path: Path, spec: FileSpec) -> None:
     raise DataFileError(problem, spec.fix)
 
 
-def _load_file(
-    folder: Path,
-    spec: FileSpec,
-    read: Callable[[Path], object],
-    download_if_missing: bool,
-    options: dict,
-    missing: Callable[[], object] | None = None,
-):
-    """Return ``read(path)`` for the verified copy of ``spec.name`` in ``folder``.
+def _load_file(home: _Home, spec: FileSpec, read: Callable, missing=None):
+    """Return ``read(path)`` for the verified copy of ``spec.name`` in ``home``.
 
-    A missing file is downloaded from ``spec.remote`` (``options`` are those
-    of :func:`_fetch_remote`), or ``missing()`` returns the result instead.
-    A bad copy that a fetcher wrote (it has a checksum file) is deleted with
-    a warning and fetched again when ``download_if_missing`` and the folder
-    is writable; any other raises.
+    A missing file is downloaded from ``spec.remote``, or ``missing()``
+    returns the result instead. A bad copy that a fetcher wrote (it has a
+    checksum file) is deleted with a warning and fetched again when
+    ``download_if_missing`` and the folder is writable; any other raises.
     """
     for attempt in range(2):
-        path = _find_file(folder, spec.name)
-        if path is None and missing is not None:
-            return missing()
+        path = _find_file(home.folder, spec.name)
         if path is None:
-            return read(_download(spec, folder, download_if_missing, options))
+            return missing() if missing else read(_download(spec, home))
         try:
             _verify(path, spec)
         except DataFileError as error:
-            refetch = download_if_missing and _recorded_sha256(path) is not None
-            if attempt or not (refetch and _is_writable(folder)):
+            written = _recorded_sha256(path) is not None  # by a fetcher
+            if attempt or not (written and home.download_if_missing):
+                raise
+            if not _is_writable(home.folder):
                 raise
             warnings.warn(
                 f"{error.problem} It was written by this package, so it is deleted "
@@ -262,39 +262,33 @@ def _load_file(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _is_transient(exc: Exception) -> bool:
-    """Whether a failed download may succeed if tried again (not HTTP 404)."""
-    if isinstance(exc, urllib.error.HTTPError):
-        return exc.code >= 500 or exc.code in (408, 429)
-    return not isinstance(getattr(exc, "reason", None), FileNotFoundError)
-
-
-def _fetch_remote(
-    remote: RemoteFile, folder: Path, *, n_retries=3, delay=1.0, timeout=None
-) -> Path:
+def _fetch_remote(remote: RemoteFile, folder: Path, *, n_retries=3, delay=1.0) -> Path:
     """Download ``remote`` into ``folder``, check it and return its path.
 
-    As :func:`sklearn.datasets._base._fetch_remote`: the bytes go to a
-    temporary file in ``folder``, renamed into place only when its checksum
-    matches and removed on any failure. A network failure (not an HTTP
-    client error such as 404) is retried ``n_retries`` times, ``delay``
-    seconds apart; an attempt fails after ``timeout`` seconds without an
-    answer. The file's SHA-256 is recorded beside it (``<name>.sha256``).
+    As :func:`sklearn.datasets._base._fetch_remote`: the file is kept only
+    when its checksum matches. A network failure (not an HTTP client error
+    such as 404) is retried ``n_retries`` times, ``delay`` seconds apart.
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{remote.filename}.")
-    os.close(handle)
-    logger.info("Downloading %s from %s", remote.filename, remote.url)
-    try:
+
+    def download(out):
         for retries_left in range(n_retries, -1, -1):
+            digest = hashlib.new(remote.checksum.split(":")[0], usedforsecurity=False)
+            out.seek(0)
+            out.truncate()
             try:
-                timeout = timeout or _TIMEOUT
-                with urllib.request.urlopen(remote.url, timeout=timeout) as answer:
-                    with open(tmp, "wb") as out:
-                        shutil.copyfileobj(answer, out)
+                with urllib.request.urlopen(remote.url, timeout=_TIMEOUT) as answer:
+                    for block in iter(lambda: answer.read(1 << 20), b""):
+                        digest.update(block)
+                        out.write(block)
                 break
             except _NETWORK_ERRORS as exc:
-                if not retries_left or not _is_transient(exc):
+                code = getattr(exc, "code", 500)  # HTTP 4xx: retrying won't help
+                missing = isinstance(getattr(exc, "reason", None), FileNotFoundError)
+                if (
+                    not retries_left
+                    or missing
+                    or (code < 500 and code not in (408, 429))
+                ):
                     raise
                 warnings.warn(
                     f"Downloading {remote.url} failed ({exc}); retrying in {delay} s "
@@ -303,34 +297,34 @@ def _fetch_remote(
                     stacklevel=2,
                 )
                 time.sleep(delay)
-        [digest] = _file_digests(Path(tmp), [remote.checksum.split(":")[0]])
+        digest = f"{digest.name}:{digest.hexdigest()}"
         if digest != remote.checksum.lower():
             raise OSError(
                 f"The file downloaded from {remote.url} has the checksum {digest}, "
                 f"not {remote.checksum}; it was not saved. The download was "
                 "corrupted or the source has changed."
             )
-        os.replace(tmp, folder / remote.filename)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _record_sha256(folder / remote.filename)
-    return folder / remote.filename
+
+    folder.mkdir(parents=True, exist_ok=True)
+    logger.info("Downloading %s from %s", remote.filename, remote.url)
+    return _write_atomically(folder / remote.filename, download)
 
 
-def _download(spec: FileSpec, folder: Path, download_if_missing: bool, options):
+def _download(spec: FileSpec, home: _Home) -> Path:
     """Run :func:`_fetch_remote` for ``spec``; a failure says what to do."""
-    remote, files = spec.remote, f"the file {spec.name}"
-    if not download_if_missing:
-        raise _missing_error(folder, files, "download_if_missing=False", remote.url)
-    if not _is_writable(folder):
-        reason = f"cannot download {remote.url}: {folder} is read-only"
-        raise _missing_error(folder, files, reason, remote.url)
+    url, files = spec.remote.url, f"the file {spec.name}"
+    if not home.download_if_missing:
+        raise _missing_error(home.folder, files, "download_if_missing=False", url)
+    if not _is_writable(home.folder):
+        reason = f"cannot download {url}: {home.folder} is read-only"
+        raise _missing_error(home.folder, files, reason, url)
     try:
-        return _fetch_remote(remote, folder, **options)
+        return _fetch_remote(
+            spec.remote, home.folder, n_retries=home.n_retries, delay=home.delay
+        )
     except _NETWORK_ERRORS as exc:
-        reason = f"downloading {remote.url} failed ({getattr(exc, 'reason', exc)})"
-        raise _missing_error(folder, files, reason, remote.url) from None
+        reason = f"downloading {url} failed ({getattr(exc, 'reason', exc)})"
+        raise _missing_error(home.folder, files, reason, url) from None
 
 
 def _package_file(name: str) -> Path:
@@ -354,9 +348,8 @@ def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X
         try:
             import pandas as pd
         except ImportError as exc:
-            raise ImportError(
-                "as_frame=True needs pandas (pip install pandas)."
-            ) from exc
+            message = "as_frame=True needs pandas (pip install pandas)."
+            raise ImportError(message) from exc
         frame = pd.DataFrame({"text": pd.Series(data, dtype=object)})
         columns = target_names if target.ndim == 2 else "target"  # multi-label
         frame[columns] = target
@@ -364,35 +357,20 @@ def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X
     if return_X_y:
         return data, target
     descr = resources.files("sklearn_charcnn.datasets") / "descr" / f"{name}.rst"
-    descr = descr.read_text(encoding="utf-8")
-    bunch = Bunch(data=data, target=target, frame=frame, DESCR=descr)
-    return Bunch(**bunch, target_names=target_names, feature_names=["text"])
+    return Bunch(
+        data=data,
+        target=target,
+        frame=frame,
+        DESCR=descr.read_text(encoding="utf-8"),
+        target_names=list(target_names),
+        feature_names=["text"],
+    )
 
 
-def _int_target(labels, allowed: Iterable[str], path: Path, fix: str) -> np.ndarray:
-    """Turn the label strings read from ``path`` into an int64 array."""
-    unknown = sorted(set(np.unique(labels).tolist()) - set(allowed))
-    if unknown:
-        message = f"{path} has the label(s) {unknown[:5]}, not {allowed}."
-        raise DataFileError(message, fix)
-    return np.asarray(labels).astype(np.int64)
-
-
-# Parameter constraints shared by the fetch_* functions (validate_params).
-FETCH_CONSTRAINTS = {
-    "data_home": [str, os.PathLike, None],
-    "download_if_missing": ["boolean"],
-    "return_X_y": ["boolean"],
-    "as_frame": ["boolean"],
-    "shuffle": ["boolean"],
-    "random_state": ["random_state"],
-    "n_retries": [Interval(Integral, 1, None, closed="left")],
-    "delay": [Interval(Real, 0.0, None, closed="neither")],
-}
-
-# The fetchers' shared parameters, inserted into their docstrings by
-# _fill_doc in place of a line "    {fetch_parameters}".
-_FETCH_PARAMETERS = """\
+# The fetchers' shared parameters and errors, inserted into their docstrings
+# by _fetcher in place of the lines "    {parameters}" and "    {raises}".
+_DOC = {
+    "parameters": """\
     data_home : str or path-like, default=None
         Data home; see :func:`get_data_home`.
     download_if_missing : bool, default=True
@@ -412,8 +390,19 @@ _FETCH_PARAMETERS = """\
         Number of retries when a download fails on a network error.
     delay : float, default=1.0
         Seconds between retries.
-"""
-_FETCH_RAISES = """\
+""",
+    "returns": """\
+    Returns
+    -------
+    bunch : :class:`~sklearn.utils.Bunch`
+        ``data`` (list of str, or DataFrame); ``target`` ({target}; pandas
+        with ``as_frame``); ``frame`` (DataFrame or None); ``target_names``;
+        ``feature_names`` (``['text']``) and ``DESCR`` (description and
+        citation).
+    (data, target) : tuple
+        With ``return_X_y=True``.
+""",
+    "raises": """\
     Raises
     ------
     OSError
@@ -422,12 +411,32 @@ _FETCH_RAISES = """\
     DataFileError
         If a file is damaged, cut short or not the published one; the
         message names the file and the call that fetches it again.
-"""
+""",
+}
 
 
-def _fill_doc(function):
-    """Insert the fetchers' shared parameters and errors into a docstring."""
-    function.__doc__ = function.__doc__.replace(
-        "    {fetch_parameters}\n", _FETCH_PARAMETERS
-    ).replace("    {fetch_raises}\n", _FETCH_RAISES)
-    return function
+def _fetcher(constraints: dict, target: str):
+    """Decorate a fetch_* function: shared docstring blocks, parameter validation.
+
+    ``target`` describes the Bunch's ``target`` in the Returns section.
+    """
+
+    def decorate(function):
+        for key, block in _DOC.items():
+            block = block.replace("{target}", target)
+            function.__doc__ = function.__doc__.replace(f"    {{{key}}}\n", block)
+        constraints.update(
+            data_home=[str, os.PathLike, None],
+            download_if_missing=["boolean"],
+            return_X_y=["boolean"],
+            as_frame=["boolean"],
+            shuffle=["boolean"],
+            random_state=["random_state"],
+            n_retries=[Interval(Integral, 1, None, closed="left")],
+            delay=[Interval(Real, 0.0, None, closed="neither")],
+        )
+        return validate_params(constraints, prefer_skip_nested_validation=True)(
+            function
+        )
+
+    return decorate

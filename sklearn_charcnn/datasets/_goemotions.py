@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn._compat import StrOptions, validate_params
+from sklearn_charcnn._compat import StrOptions
 from sklearn_charcnn.datasets import _base
 from sklearn_charcnn.datasets._files import load_text_file
 
@@ -54,33 +54,26 @@ def _read_tsv(path: Path, fix: str):
             target[row, [int(index) for index in labels.split(",")]] = 1
     except (ValueError, IndexError):
         raise _base.DataFileError(
-            f"{path}, line {bunch.line_numbers[row]}: the labels {labels!r} are not "
-            f"indices 0-{len(_LABELS) - 1} separated by commas.",
+            f"{path}, line {bunch.line_numbers[row]}: the labels {str(labels)!r} "
+            f"are not indices 0-{len(_LABELS) - 1} separated by commas.",
             fix,
         ) from None
     return bunch.data, target
 
 
-def _split(split: str, folder: Path, download_if_missing: bool, options):
+def _read_split(split: str, home: _base._Home):
     name, digests = f"{split}.tsv", _DIGESTS[split]
-    fix = (
-        "Delete it (with its .sha256 file, if any) and call fetch_goemotions("
-        f"subset={split!r}) to download it again, or replace it with a good copy."
-    )
-    spec = _base.FileSpec(
-        name, digests, fix, _base.RemoteFile(name, _URL + name, digests[0])
-    )
-    read = partial(_read_tsv, fix=fix)
-    return _base._load_file(folder, spec, read, download_if_missing, options)
+    fix = _base._fix(f"fetch_goemotions(subset={split!r})", "download it again")
+    remote = _base.RemoteFile(name, _URL + name, digests[0])
+    spec = _base.FileSpec(name, digests, fix, remote)
+    return _base._load_file(home, spec, partial(_read_tsv, fix=fix))
 
 
-# Merged with | rather than ** inside the literal: Sphinx's source parser
-# (the documentation's [source] pages) fails on ** in a decorator's dict.
-@validate_params(
-    {"subset": [StrOptions({"train", "dev", "test", "all"})]} | _base.FETCH_CONSTRAINTS,
-    prefer_skip_nested_validation=True,
+@_base._fetcher(
+    {"subset": [StrOptions({"train", "dev", "test", "all"})]},
+    "binary indicator ndarray of uint8, shape (n_comments, 28), column ``j``"
+    " for the label ``target_names[j]``: the 27 emotions, then ``neutral``",
 )
-@_base._fill_doc
 def fetch_goemotions(
     subset: str = "train",
     *,
@@ -100,42 +93,21 @@ def fetch_goemotions(
     the authors' train/dev/test split. Names and religions are masked as
     ``[NAME]`` and ``[RELIGION]``.
 
-    =================   ==========================
-    Labels                   28 (multi-label)
-    Samples (train)                         43,410
-    Samples (dev)                            5,426
-    Samples (test)                           5,427
-    Features            text (str), ~68 chars avg
-    =================   ==========================
-
     The fetcher reads ``<data_home>/goemotions/train.tsv``, ``dev.tsv`` and
-    ``test.tsv``, as published or with ``.xz``, ``.gz`` or ``.bz2``
-    appended, and downloads a missing one from the authors' repository.
+    ``test.tsv`` (or a ``.xz``, ``.gz``, ``.bz2`` copy), each only when its
+    SHA-256 is the published one or its ``.sha256`` file's (see
+    :ref:`datasets`), and downloads a missing one from the authors'
+    repository.
 
     Parameters
     ----------
     subset : {"train", "dev", "test", "all"}, default="train"
         The split to load; ``"all"`` is train, dev and test in that order.
-    {fetch_parameters}
+    {parameters}
 
-    Returns
-    -------
-    bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str, or DataFrame); ``target``, a binary indicator
-        ndarray of uint8 of shape (n_comments, 28) whose column ``j`` is the
-        label ``target_names[j]`` (or a DataFrame); ``frame``;
-        ``target_names`` (the 27 emotions, then ``"neutral"``, in the data
-        set's order); ``feature_names`` (``['text']``) and ``DESCR``.
-    (data, target) : tuple
-        With ``return_X_y=True``.
+    {returns}
 
-    {fetch_raises}
-
-    Notes
-    -----
-    A file is read only when its SHA-256 matches the published file (or
-    its xz copy in the benchmark data) or the ``<file>.sha256`` file beside
-    it, written when the fetcher downloads.
+    {raises}
 
     References
     ----------
@@ -150,12 +122,9 @@ def fetch_goemotions(
     ((43410, 28), ['admiration', 'amusement', 'anger'])
     """
     folder = Path(_base.get_data_home(data_home)) / "goemotions"
-    options = {"n_retries": n_retries, "delay": delay}
-    splits = [
-        _split(split, folder, download_if_missing, options)
-        for split in (["train", "dev", "test"] if subset == "all" else [subset])
-    ]
-    labels = list(_LABELS)
+    home = _base._Home(folder, download_if_missing, n_retries, delay)
+    subsets = ["train", "dev", "test"] if subset == "all" else [subset]
+    splits = [_read_split(split, home) for split in subsets]
     return _base._bunch(
-        splits, labels, "goemotions", shuffle, random_state, as_frame, return_X_y
+        splits, _LABELS, "goemotions", shuffle, random_state, as_frame, return_X_y
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn._compat import StrOptions, validate_params
+from sklearn_charcnn._compat import StrOptions
 from sklearn_charcnn.datasets import _base
 from sklearn_charcnn.datasets._files import load_text_file
 
@@ -50,16 +50,18 @@ _ARCHIVE_FIX = (
 )
 
 
-def _fix(split: str) -> str:
-    return (
-        "Delete it (with its .sha256 file, if any) and call fetch_imdb(subset="
-        f"{split!r}) to rebuild it from the original archive (downloaded if "
-        "missing), or replace it with a good copy."
-    )
+def _read_polarity_csv(path: Path, fix: str):
+    """Return (documents, int64 target) of a CSV file of columns text and label 0/1."""
+    bunch = load_text_file(path, sep=",")
+    unknown = sorted(set(bunch.target_names) - {"0", "1"})
+    if unknown:
+        message = f"{path} has the label(s) {unknown[:5]}, not ('0', '1')."
+        raise _base.DataFileError(message, fix)
+    return bunch.data, bunch.target.astype(np.int64)
 
 
 def _review(name: str, content: bytes):
-    """Return (split, label, rating, id, text) of a review file, or None."""
+    """Return (split, label, id, rating, text) of a review file, or None."""
     match = _REVIEW.search(name)
     if match is None:
         return None
@@ -78,18 +80,17 @@ def _review(name: str, content: bytes):
 def _reviews(source: Path) -> list[tuple]:
     """Read the labelled reviews of the archive or the extracted folder."""
     if source.is_dir():
-        reviews = [
-            _review(f"aclImdb/{path.relative_to(source).as_posix()}", path.read_bytes())
-            for path in sorted(source.glob("*/*/*.txt"))
-        ]
+        files = sorted(source.glob("*/*/*.txt"))
+        members = ((f"aclImdb/{p.relative_to(source).as_posix()}", p) for p in files)
+        reviews = [_review(name, path.read_bytes()) for name, path in members]
         return [review for review in reviews if review]
-    reviews = []
     try:
         with tarfile.open(source) as archive:
-            for member in archive:
-                if member.isfile() and _REVIEW.search(member.name):
-                    content = archive.extractfile(member).read()
-                    reviews.append(_review(member.name, content))
+            return [
+                _review(member.name, archive.extractfile(member).read())
+                for member in archive
+                if member.isfile() and _REVIEW.search(member.name)
+            ]
     except _base.DataFileError:
         raise
     except (tarfile.TarError, EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
@@ -98,21 +99,21 @@ def _reviews(source: Path) -> list[tuple]:
             "is damaged or cut short.",
             _ARCHIVE_FIX,
         ) from exc
-    return reviews
 
 
-def _convert(source: Path) -> dict[str, tuple]:
-    """Convert the reviews of ``source`` into (data, target, CSV bytes) per split.
+def _convert(source: Path, split: str, home: _base._Home):
+    """Return (data, target) of ``split`` from the original reviews in ``source``.
 
-    A split whose CSV differs from the published conversion raises
-    :class:`DataFileError`, when it is asked for (see :func:`_from_source`).
+    Both CSV files are written (rows sorted by label, then id) when they
+    match the published conversion and the folder is writable; a ``split``
+    that does not match raises :class:`DataFileError`.
     """
     rows = {"train": [], "test": []}
-    for split, *row in _reviews(source):
-        rows[split].append(row)
-    converted = {}
-    for split, split_rows in rows.items():
-        split_rows.sort()  # by (label, id), the order of the CSV files
+    for review_split, *row in _reviews(source):
+        rows[review_split].append(row)
+    writable = _base._is_writable(home.folder)
+    for name, split_rows in rows.items():
+        split_rows.sort()
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["label", "rating", "id", "text"])
@@ -120,69 +121,62 @@ def _convert(source: Path) -> dict[str, tuple]:
             [label, rating, i, text] for label, i, rating, text in split_rows
         )
         csv_bytes = buffer.getvalue().encode("utf-8")
-        target = np.asarray([row[0] for row in split_rows], dtype=np.int64)
-        converted[split] = ([row[3] for row in split_rows], target, csv_bytes)
-    return converted
-
-
-def _from_source(split: str, folder: Path, download_if_missing: bool, options):
-    """Convert the original reviews, writing the CSV files where possible."""
-    source = folder / "aclImdb"
-    if not source.is_dir():
-        source = _base._find_file(folder, _ARCHIVE.filename)
-    downloaded = source is None
-    if downloaded and not download_if_missing:
-        files = f"train.csv and test.csv, or the original {_ARCHIVE.filename},"
-        raise _base._missing_error(folder, files, "download_if_missing=False", _SOURCE)
-    if downloaded:
-        spec = _base.FileSpec(_ARCHIVE.filename, (), _ARCHIVE_FIX, _ARCHIVE)
-        source = _base._download(spec, folder, download_if_missing, options)
-    try:
-        converted = _convert(source)
-    finally:
-        if downloaded:
-            source.unlink()
-            _base._sidecar(source).unlink(missing_ok=True)
-    writable = _base._is_writable(folder)
-    for name, (data, _, csv_bytes) in converted.items():
         digest = f"sha256:{hashlib.sha256(csv_bytes).hexdigest()}"
         published = digest in _CSV_DIGESTS[name]
-        if published and writable and _base._find_file(folder, f"{name}.csv") is None:
-            _base._write_atomically(folder / f"{name}.csv", csv_bytes)
-            _base._record_sha256(folder / f"{name}.csv")
+        if published and writable and not _base._find_file(home.folder, f"{name}.csv"):
+            _base._write_atomically(
+                home.folder / f"{name}.csv", lambda out, data=csv_bytes: out.write(data)
+            )
         if name == split and not published:
             raise _base.DataFileError(
                 f"{source} does not convert to the published {name}.csv ({digest}; "
-                f"{len(data):,} {name} reviews where the data set has 25,000): it "
-                "is incomplete, damaged or another version.",
+                f"{len(split_rows):,} {name} reviews where the data set has 25,000): "
+                "it is incomplete, damaged or another version.",
                 _ARCHIVE_FIX,
             )
     if not writable:
         message = "%s is read-only: the IMDB reviews were converted in memory."
-        logger.info(message, folder)
-    return converted[split][:2]
+        logger.info(message, home.folder)
+    target = np.asarray([row[0] for row in rows[split]], dtype=np.int64)
+    return [row[3] for row in rows[split]], target
 
 
-def _imdb_split(split: str, folder: Path, download_if_missing: bool, options):
-    spec = _base.FileSpec(f"{split}.csv", _CSV_DIGESTS[split], _fix(split))
+def _from_source(split: str, home: _base._Home):
+    """Convert the original reviews, downloading the archive if need be."""
+    source = home.folder / "aclImdb"
+    if not source.is_dir():
+        source = _base._find_file(home.folder, _ARCHIVE.filename)
+    if source is not None:
+        return _convert(source, split, home)
+    if not home.download_if_missing:
+        files = f"train.csv and test.csv, or the original {_ARCHIVE.filename},"
+        reason = "download_if_missing=False"
+        raise _base._missing_error(home.folder, files, reason, _SOURCE)
+    spec = _base.FileSpec(_ARCHIVE.filename, (), _ARCHIVE_FIX, _ARCHIVE)
+    source = _base._download(spec, home)
+    try:
+        return _convert(source, split, home)
+    finally:
+        source.unlink()
+        _base._sidecar(source).unlink(missing_ok=True)
 
-    def read(path):
-        bunch = load_text_file(path, sep=",")
-        return bunch.data, _base._int_target(bunch.target, ("0", "1"), path, spec.fix)
 
-    def missing():
-        return _from_source(split, folder, download_if_missing, options)
+def _read_split(split: str, home: _base._Home):
+    action = "rebuild it from the original archive (downloaded if missing)"
+    fix = _base._fix(f"fetch_imdb(subset={split!r})", action)
+    spec = _base.FileSpec(f"{split}.csv", _CSV_DIGESTS[split], fix)
+    return _base._load_file(
+        home,
+        spec,
+        lambda path: _read_polarity_csv(path, spec.fix),
+        lambda: _from_source(split, home),
+    )
 
-    return _base._load_file(folder, spec, read, download_if_missing, options, missing)
 
-
-# Merged with | rather than ** inside the literal: Sphinx's source parser
-# (the documentation's [source] pages) fails on ** in a decorator's dict.
-@validate_params(
-    {"subset": [StrOptions({"train", "test", "all"})]} | _base.FETCH_CONSTRAINTS,
-    prefer_skip_nested_validation=True,
+@_base._fetcher(
+    {"subset": [StrOptions({"train", "test", "all"})]},
+    "ndarray of int64, 0 = ``neg``, 1 = ``pos``",
 )
-@_base._fill_doc
 def fetch_imdb(
     subset: str = "train",
     *,
@@ -197,45 +191,28 @@ def fetch_imdb(
 ):
     """Load the Large Movie Review Dataset (IMDB sentiment, 2 classes).
 
-    50,000 highly polar movie reviews from IMDB, half of them for training,
-    half for testing, each half balanced between negative (0) and positive
-    (1) reviews, as released by Maas et al. (2011). The text of a review is
-    its file's exact content, HTML line breaks ``<br />`` included.
-
-    =================   ============================
-    Classes                                        2
-    Samples (train)                           25,000
-    Samples (test)                            25,000
-    Features            text (str), ~1,300 chars avg
-    =================   ============================
+    50,000 highly polar movie reviews from IMDB, half for training, half for
+    testing, each half balanced between negative and positive, as released
+    by Maas et al. (2011). A document is its review file's exact content.
 
     The fetcher reads ``<data_home>/imdb/train.csv`` and ``test.csv``
-    (header ``label,rating,id,text``, sorted by label then id; ``.xz``,
-    ``.gz`` or ``.bz2`` copies too). When they are missing it writes them
-    from the original archive ``aclImdb_v1.tar.gz`` or its extracted
-    ``aclImdb/`` folder, downloading the archive (84 MB) if neither is
-    there; in a read-only folder it converts the archive in memory at every
-    load. A CSV file, like a conversion, is read only when its SHA-256 is
-    the published one or the ``.sha256`` file's (see :ref:`datasets`).
+    (header ``label,rating,id,text``; or a ``.xz``, ``.gz``, ``.bz2`` copy),
+    each only when its SHA-256 is the published one or its ``.sha256``
+    file's (see :ref:`datasets`). It writes them when missing from the
+    original ``aclImdb_v1.tar.gz`` or its extracted ``aclImdb/`` folder,
+    downloading the archive if neither is there (in a read-only folder it
+    converts the archive in memory at every load).
 
     Parameters
     ----------
     subset : {"train", "test", "all"}, default="train"
         The split to load; ``"all"`` is the training split followed by the
         test split.
-    {fetch_parameters}
+    {parameters}
 
-    Returns
-    -------
-    bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str, or DataFrame), ``target`` (ndarray of int64,
-        0 = negative, 1 = positive, or Series), ``frame`` (DataFrame or
-        None), ``target_names`` (``['neg', 'pos']``), ``feature_names``
-        (``['text']``) and ``DESCR`` (description and citation).
-    (data, target) : tuple
-        With ``return_X_y=True``.
+    {returns}
 
-    {fetch_raises}
+    {raises}
 
     References
     ----------
@@ -250,11 +227,9 @@ def fetch_imdb(
     (25000, ['neg', 'pos'])
     """
     folder = Path(_base.get_data_home(data_home)) / "imdb"
-    options = {"n_retries": n_retries, "delay": delay}
-    splits = [
-        _imdb_split(split, folder, download_if_missing, options)
-        for split in (["train", "test"] if subset == "all" else [subset])
-    ]
+    home = _base._Home(folder, download_if_missing, n_retries, delay)
+    subsets = ["train", "test"] if subset == "all" else [subset]
+    splits = [_read_split(split, home) for split in subsets]
     labels = ["neg", "pos"]
     return _base._bunch(
         splits, labels, "imdb", shuffle, random_state, as_frame, return_X_y

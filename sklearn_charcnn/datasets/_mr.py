@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn._compat import validate_params
 from sklearn_charcnn.datasets import _base
-from sklearn_charcnn.datasets._files import load_text_file
+from sklearn_charcnn.datasets._imdb import _read_polarity_csv
 
 __all__ = ["fetch_mr"]
 
@@ -33,10 +33,7 @@ _REMOTES = [
         "sha256:4134882974a28d0c7b5151256f0e33a6169984ee7372c279e673f1114f475d58",
     ),
 ]
-_FIX = (
-    "Delete it (with its .sha256 file, if any) and call fetch_mr() to download "
-    "rt-polarity.neg and .pos again, or replace it with a good copy."
-)
+_FIX = _base._fix("fetch_mr()", "download rt-polarity.neg and .pos again")
 # The CSV layout (header label,text, negative sentences first, each line
 # stripped): the SHA-256 of the conversion of the two files, then of its xz
 # copy in the benchmark data.
@@ -50,13 +47,7 @@ _CSV = _base.FileSpec(
 )
 
 
-def _read_csv(path: Path):
-    bunch = load_text_file(path, sep=",")
-    return bunch.data, _base._int_target(bunch.target, ("0", "1"), path, _FIX)
-
-
-def _read_sentences(path: Path) -> list[str]:
-    """Return the non-empty, stripped lines of a sentence file."""
+def _read_sentence_file(path: Path) -> list[str]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -65,30 +56,27 @@ def _read_sentences(path: Path) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _read_mr(folder: Path, download_if_missing: bool, options):
-    def from_sentence_files():
-        paths = [folder / remote.filename for remote in _REMOTES]
-        if not all(path.is_file() for path in paths) and not download_if_missing:
-            files = "rt-polarity.neg and rt-polarity.pos, or rt-polarity.csv,"
-            reason = "download_if_missing=False"
-            raise _base._missing_error(folder, files, reason, _SOURCE)
-        specs = [_base.FileSpec(r.filename, (r.checksum,), _FIX, r) for r in _REMOTES]
-        data = [
-            _base._load_file(
-                folder, spec, _read_sentences, download_if_missing, options
-            )
-            for spec in specs
-        ]
-        target = np.repeat([0, 1], [len(data[0]), len(data[1])])
-        return data[0] + data[1], target.astype(np.int64)
-
-    return _base._load_file(
-        folder, _CSV, _read_csv, download_if_missing, options, from_sentence_files
-    )
+def _read_sentences(home: _base._Home):
+    """Return (data, target) of rt-polarity.neg and .pos, downloaded if missing."""
+    names = [remote.filename for remote in _REMOTES]
+    if not home.download_if_missing and not all(
+        _base._find_file(home.folder, name) for name in names
+    ):
+        files = "rt-polarity.neg and rt-polarity.pos, or rt-polarity.csv,"
+        reason = "download_if_missing=False"
+        raise _base._missing_error(home.folder, files, reason, _SOURCE)
+    neg, pos = [
+        _base._load_file(
+            home,
+            _base.FileSpec(r.filename, (r.checksum,), _FIX, r),
+            _read_sentence_file,
+        )
+        for r in _REMOTES
+    ]
+    return neg + pos, np.repeat(np.array([0, 1], dtype=np.int64), [len(neg), len(pos)])
 
 
-@validate_params(_base.FETCH_CONSTRAINTS, prefer_skip_nested_validation=True)
-@_base._fill_doc
+@_base._fetcher({}, "ndarray of int64, 0 = ``neg``, 1 = ``pos``")
 def fetch_mr(
     *,
     data_home: str | os.PathLike | None = None,
@@ -102,38 +90,23 @@ def fetch_mr(
 ):
     """Load the Movie Review sentence polarity data set (MR, 2 classes).
 
-    10,662 sentences of movie reviews from Rotten Tomatoes, 5,331 negative
-    (0) and 5,331 positive (1), lower-cased and tokenised, as released by
-    Pang & Lee (2005) ("sentence polarity dataset v1.0"). It has a single
-    split; it is small, which suits quick experiments.
-
-    =================   ==========================
-    Classes                                      2
-    Samples                                 10,662
-    Features            text (str), ~115 chars avg
-    =================   ==========================
+    10,662 sentences of movie reviews from Rotten Tomatoes, half negative,
+    half positive, lower-cased and tokenised, as released by Pang & Lee
+    (2005) ("sentence polarity dataset v1.0"), in a single split.
 
     The fetcher reads ``<data_home>/mr/rt-polarity.csv`` (header
-    ``label,text``; ``.xz``, ``.gz`` or ``.bz2`` copies too), else the
-    original ``rt-polarity.neg`` and ``.pos`` (a sentence a line),
-    downloaded if missing. A file is read only when its SHA-256 is the
-    published one or the ``.sha256`` file's (see :ref:`datasets`).
+    ``label,text``; or a ``.xz``, ``.gz``, ``.bz2`` copy), else the original
+    ``rt-polarity.neg`` and ``.pos`` (a sentence a line), downloaded if
+    missing; each file only when its SHA-256 is the published one or its
+    ``.sha256`` file's (see :ref:`datasets`).
 
     Parameters
     ----------
-    {fetch_parameters}
+    {parameters}
 
-    Returns
-    -------
-    bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str, or DataFrame), ``target`` (ndarray of int64,
-        0 = negative, 1 = positive, or Series), ``frame`` (DataFrame or
-        None), ``target_names`` (``['neg', 'pos']``), ``feature_names``
-        (``['text']``) and ``DESCR`` (description and citation).
-    (data, target) : tuple
-        With ``return_X_y=True``.
+    {returns}
 
-    {fetch_raises}
+    {raises}
 
     References
     ----------
@@ -149,9 +122,10 @@ def fetch_mr(
     (10662, 'simplistic , silly and tedious .')
     """
     folder = Path(_base.get_data_home(data_home)) / "mr"
-    options = {"n_retries": n_retries, "delay": delay}
-    splits = [_read_mr(folder, download_if_missing, options)]
+    home = _base._Home(folder, download_if_missing, n_retries, delay)
+    read_csv = partial(_read_polarity_csv, fix=_FIX)
+    split = _base._load_file(home, _CSV, read_csv, lambda: _read_sentences(home))
     labels = ["neg", "pos"]
     return _base._bunch(
-        splits, labels, "mr", shuffle, random_state, as_frame, return_X_y
+        [split], labels, "mr", shuffle, random_state, as_frame, return_X_y
     )

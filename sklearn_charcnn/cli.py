@@ -1,20 +1,42 @@
-"""The command line: ``sklearn-charcnn compare`` (or ``python -m sklearn_charcnn``).
+"""The command line: ``sklearn-charcnn compare``, ``fit`` and ``predict``.
 
-A thin argparse front end over :func:`sklearn_charcnn.compare.run_comparison`:
-it reads the options, loads the corpus, runs the comparison, prints the
-table and writes ``compare.json`` (the :class:`~sklearn_charcnn.compare.Comparison`
-record) and ``compare.png`` into the output folder. Everything it computes
-is computed by :mod:`sklearn_charcnn.compare`, which scripts can call
-directly.
+A thin argparse front end over the public API (or ``python -m
+sklearn_charcnn``):
+
+- ``compare`` reads a corpus (:func:`sklearn_charcnn.compare.load_corpus`),
+  runs :func:`sklearn_charcnn.compare.run_comparison`, prints the table and
+  writes ``compare.json`` (the :class:`~sklearn_charcnn.compare.Comparison`
+  record) and ``compare.png`` into the output folder;
+- ``fit`` fits one of the comparison's models
+  (:func:`sklearn_charcnn.compare.make_models`) on every document and saves
+  the fitted pipeline with :mod:`skops.io`;
+- ``predict`` reads a saved model and a file of documents, in chunks
+  (:func:`sklearn_charcnn.datasets.iter_text_file`), and writes a CSV of the
+  best labels and their probabilities, one row per document.
+
+The three read files through the same data options
+(:func:`sklearn_charcnn.datasets.load_text_file`). Everything they compute
+is computed by the library, which scripts can call directly.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import csv
+import io
+import itertools
+import math
+import os
 import shlex
 import sys
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from sklearn_charcnn import __version__
 from sklearn_charcnn.compare import CHARCNN_DEFAULTS, MODEL_NAMES
@@ -23,8 +45,8 @@ __all__ = ["main"]
 
 # The char-CNN's options: (setting, type, default, help). Each becomes
 # ``--setting`` and, when given (or when it has a default), enters the one
-# dict of char-CNN settings the comparison receives; None leaves the
-# setting to CharCNNClassifier and its recipe.
+# dict of char-CNN settings the models receive; None leaves the setting to
+# CharCNNClassifier and its recipe.
 _CHARCNN_OPTIONS = (
     ("max_length", int, CHARCNN_DEFAULTS["max_length"], "characters kept per document"),
     ("max_epochs", int, CHARCNN_DEFAULTS["max_epochs"], "training epochs"),
@@ -36,6 +58,9 @@ _CHARCNN_OPTIONS = (
     ("n_filters", int, None, "feature maps per convolution (default: --size's)"),
     ("fc_width", int, None, "units of the fully-connected layers (default: --size's)"),
 )
+
+
+# ------------------------------------------------------------ option types
 
 
 def _positive(minimum: int):
@@ -51,14 +76,18 @@ def _positive(minimum: int):
     return parse
 
 
-def _fraction(text: str) -> float:
+def _fraction(text: str, *, closed: bool = False) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
+    if not (0 <= value <= 1 if closed else 0 < value < 1):
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
     return value
+
+
+def _probability(text: str) -> float:
+    return _fraction(text, closed=True)
 
 
 def _model_list(text: str) -> list[str]:
@@ -71,33 +100,98 @@ def _model_list(text: str) -> list[str]:
     return names
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sklearn-charcnn",
-        description="Character-level ConvNets (Zhang, Zhao & LeCun 2015) as "
-        "scikit-learn estimators.",
+def _separator(text: str) -> str:
+    # A tab is hard to type in a shell: "tab" and "\t" both mean one.
+    value = "\t" if text in ("tab", "\\t") else text
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(
+            f"must be one character (or 'tab'), got {text!r}"
+        )
+    return value
+
+
+def _encoding(text: str) -> str:
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown encoding {text!r}; e.g. utf-8, latin-1, cp1252, utf-16"
+        ) from None
+    return text
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",")]
+
+
+# ------------------------------------------------------------------ parser
+
+
+def _add_reading_options(group, *, labels: bool) -> None:
+    """Add the options that say how to read a file (all three commands)."""
+    group.add_argument(
+        "--text-column",
+        action="append",
+        metavar="NAME",
+        help="column holding the documents; repeat it to join several "
+        "columns with a space, in the order given (default: text)",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {__version__}"
+    if labels:
+        group.add_argument(
+            "--label-column",
+            default="label",
+            help="column holding the labels (default: %(default)s)",
+        )
+        group.add_argument(
+            "--drop-missing-labels",
+            action="store_true",
+            help="drop the rows whose label is empty (counted in the record) "
+            "instead of stopping with an error",
+        )
+    group.add_argument(
+        "--sep",
+        type=_separator,
+        help="separator of a CSV file, one character or 'tab' (default: "
+        "found among comma, semicolon, tab and pipe; tab for .tsv)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    compare = commands.add_parser(
-        "compare",
-        help="compare a char-CNN with TF-IDF + logistic regression on a corpus",
-        description="Fit a char-CNN pipeline and two TF-IDF + LogisticRegression "
-        "baselines (word 1-2-grams, char_wb 1-5-grams; C chosen by 5-fold CV on "
-        "the training documents) on the same split, print a table with each "
-        "accuracy's 95% confidence interval and McNemar's test of the char-CNN "
-        "against each baseline, and write compare.json and compare.png. "
-        "Without --dataset or --csv the corpus is the AG News test split shipped "
-        "with the package (7,600 news articles, 4 topics).",
+    group.add_argument(
+        "--encoding",
+        type=_encoding,
+        default="utf-8",
+        help="text encoding of the file, e.g. latin-1 or cp1252 for many "
+        "spreadsheet exports (default: %(default)s)",
     )
-    data = compare.add_argument_group("data")
-    data.add_argument(
+    group.add_argument(
+        "--columns",
+        type=_names,
+        metavar="NAME,NAME,...",
+        help="names of the fields of a CSV file without a header row, in order",
+    )
+    group.add_argument(
+        "--no-quoting",
+        dest="quoting",
+        action="store_false",
+        help="read quote characters as text (TSV files with unpaired quotes)",
+    )
+
+
+def _add_data_options(parser) -> None:
+    """Add the corpus options of ``compare`` and ``fit``."""
+    data = parser.add_argument_group("data")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument(
         "--dataset",
         choices=("ag_news", "imdb", "mr"),
         help="a known data set (default: ag_news, the embedded test split)",
     )
+    source.add_argument(
+        "--input",
+        metavar="FILE",
+        help="your own labelled documents: a CSV or TSV file with a header "
+        "row, a JSON Lines file, or a folder with one sub-folder per class "
+        "(.gz, .xz and .bz2 files are read too)",
+    )
+    source.add_argument("--csv", metavar="FILE", help="the same as --input")
     data.add_argument(
         "--subset",
         choices=("train", "test", "all"),
@@ -107,54 +201,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "--data-home",
         help="folder of the data sets (default: the fetchers' data home)",
     )
-    data.add_argument("--csv", help="your own CSV file, with a header row")
-    data.add_argument(
-        "--text-column", default="text", help="text column of --csv (default: text)"
-    )
-    data.add_argument(
-        "--label-column",
-        default="label",
-        help="label column of --csv (default: label)",
-    )
+    _add_reading_options(data, labels=True)
     data.add_argument(
         "--n-samples",
         type=_positive(2),
         help="use a stratified subsample of this many documents (default: all)",
     )
-    split = compare.add_argument_group("evaluation")
-    split.add_argument(
-        "--test-size",
-        type=_fraction,
-        default=0.2,
-        help="fraction held out for testing (default: %(default)s)",
-    )
-    split.add_argument(
-        "--cv",
-        type=_positive(2),
-        help="stratified K-fold cross-validation instead of one split",
-    )
-    split.add_argument(
-        "--random-state",
-        type=int,
-        default=0,
-        help="seed of the split and of the char-CNN (default: %(default)s)",
-    )
-    split.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the fits on the Dask cluster of this scheduler, e.g. "
-        "tcp://10.0.0.5:8786 (needs the dask extra; WordNet is set up on the "
-        "workers for --augment)",
-    )
-    split.add_argument(
-        "--models",
-        type=_model_list,
-        default=list(MODEL_NAMES),
-        help="comma-separated models to compare (default: "
-        + ",".join(MODEL_NAMES)
-        + ")",
-    )
-    net = compare.add_argument_group("char-CNN")
+
+
+def _add_charcnn_options(parser):
+    """Add the model options of ``compare`` and ``fit``: one table, one route.
+
+    Returns the argument group, for options of one command only.
+    """
+    net = parser.add_argument_group("char-CNN")
     for setting, kind, default, text in _CHARCNN_OPTIONS:
         options = {"default": default}
         if isinstance(kind, tuple):
@@ -194,6 +254,55 @@ def _build_parser() -> argparse.ArgumentParser:
         "char-CNN)",
     )
     net.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the split, the subsample and the char-CNN (default: %(default)s)",
+    )
+    return net
+
+
+def _add_compare(commands) -> None:
+    compare = commands.add_parser(
+        "compare",
+        help="compare a char-CNN with TF-IDF + logistic regression on a corpus",
+        description="Fit a char-CNN pipeline and two TF-IDF + LogisticRegression "
+        "baselines (word 1-2-grams, char_wb 1-5-grams; C chosen by 5-fold CV on "
+        "the training documents) on the same split, print a table with each "
+        "accuracy's 95% confidence interval and McNemar's test of the char-CNN "
+        "against each baseline, and write compare.json and compare.png. "
+        "Without --dataset or --input the corpus is the AG News test split "
+        "shipped with the package (7,600 news articles, 4 topics).",
+    )
+    _add_data_options(compare)
+    split = compare.add_argument_group("evaluation")
+    split.add_argument(
+        "--test-size",
+        type=_fraction,
+        default=0.2,
+        help="fraction held out for testing (default: %(default)s)",
+    )
+    split.add_argument(
+        "--cv",
+        type=_positive(2),
+        help="stratified K-fold cross-validation instead of one split",
+    )
+    split.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on the Dask cluster of this scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (needs the dask extra; WordNet is set up on the "
+        "workers for --augment)",
+    )
+    split.add_argument(
+        "--models",
+        type=_model_list,
+        default=list(MODEL_NAMES),
+        help="comma-separated models to compare (default: "
+        + ",".join(MODEL_NAMES)
+        + ")",
+    )
+    _add_charcnn_options(compare).add_argument(
         "--no-test-curve",
         dest="test_curve",
         action="store_false",
@@ -207,7 +316,213 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--no-plot", dest="plot", action="store_false")
     out.add_argument("--quiet", action="store_true", help="print only the table")
+
+
+def _add_fit(commands) -> None:
+    fit = commands.add_parser(
+        "fit",
+        help="fit one model on every document and save it",
+        description="Fit one of compare's models on every document of the "
+        "corpus (no split) and save the fitted pipeline with skops, for "
+        "`sklearn-charcnn predict`.",
+    )
+    _add_data_options(fit)
+    fit.add_argument(
+        "--model",
+        choices=MODEL_NAMES,
+        default="char-cnn",
+        help="the model to fit (default: %(default)s)",
+    )
+    _add_charcnn_options(fit)
+    out = fit.add_argument_group("output")
+    out.add_argument(
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="the model file to write, e.g. model.skops (replaced only once "
+        "the model is fitted and saved)",
+    )
+    out.add_argument("--quiet", action="store_true", help="print nothing")
+
+
+def _add_predict(commands) -> None:
+    predict = commands.add_parser(
+        "predict",
+        help="predict the labels of new documents with a saved model",
+        description="Read the documents of FILE (labels not needed) in chunks "
+        "and write a CSV with one row per document, in order: the best label "
+        "and its probability, or the K best with --k.",
+    )
+    predict.add_argument("model", metavar="MODEL", help="a file written by fit")
+    predict.add_argument(
+        "file",
+        metavar="FILE",
+        help="the documents: a CSV or TSV file with a header row, a JSON Lines "
+        "file, or a folder of text files",
+    )
+    predict.add_argument(
+        "--k",
+        type=_positive(1),
+        default=1,
+        help="the K most probable labels per document, best first (columns "
+        "label_1, probability_1, ...) (default: %(default)s: columns label, "
+        "probability)",
+    )
+    predict.add_argument(
+        "--threshold",
+        type=_probability,
+        default=0.0,
+        metavar="T",
+        help="leave out the labels whose probability is below T: their cells "
+        "are empty (default: %(default)s)",
+    )
+    _add_reading_options(predict.add_argument_group("data"), labels=False)
+    predict.add_argument(
+        "--chunk-size",
+        type=_positive(1),
+        default=1000,
+        help="documents read and predicted at a time (default: %(default)s)",
+    )
+    predict.add_argument(
+        "--output",
+        metavar="PATH",
+        help="the CSV file to write, replaced only once every document is "
+        "predicted (default: standard output)",
+    )
+    predict.add_argument("--quiet", action="store_true", help="print nothing")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sklearn-charcnn",
+        description="Character-level ConvNets (Zhang, Zhao & LeCun 2015) as "
+        "scikit-learn estimators.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_compare(commands)
+    _add_fit(commands)
+    _add_predict(commands)
     return parser
+
+
+# -------------------------------------------------------------------- data
+
+
+def _reading(args) -> dict:
+    """Return the reader's keyword arguments that the options give."""
+    return {
+        "text_column": args.text_column or "text",
+        "sep": args.sep,
+        "encoding": args.encoding,
+        "columns": args.columns,
+        "quoting": args.quoting,
+    }
+
+
+def _load(args):
+    """Read the corpus the options name, subsampled as ``--n-samples`` says."""
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_charcnn.compare import load_corpus
+
+    corpus = load_corpus(
+        args.dataset,
+        subset=args.subset,
+        data_home=args.data_home,
+        path=args.input or args.csv,
+        label_column=args.label_column,
+        missing_labels="drop" if args.drop_missing_labels else "raise",
+        **_reading(args),
+    )
+    if args.n_samples is not None and args.n_samples < len(corpus.data):
+        # The stratified subsample run_comparison would draw.
+        corpus.data, _, corpus.target, _ = train_test_split(
+            corpus.data,
+            corpus.target,
+            train_size=args.n_samples,
+            stratify=corpus.target,
+            random_state=args.random_state,
+        )
+        corpus.n_empty = sum(not text.strip() for text in corpus.data)
+    return corpus
+
+
+def _describe(corpus) -> str:
+    """Return one line on what was read: documents, classes, columns, left out."""
+    n_classes = len(np.unique(corpus.target))
+    line = f"{corpus.name}: {len(corpus.data):,} documents, {n_classes} classes"
+    details = corpus.details()
+    if corpus.file is not None:
+        line += (
+            f"; column(s) {', '.join(corpus.text_columns)}"
+            + (f", separator {corpus.sep!r}" if corpus.sep else "")
+            + f", encoding {corpus.encoding}"
+        )
+        if corpus.n_dropped:
+            line += f"; {corpus.n_dropped:,} row(s) without a label dropped"
+    if details["n_empty"]:
+        line += f"; {details['n_empty']:,} empty document(s)"
+    return line
+
+
+def _check_class_sizes(y, test_size: float, cv: int | None) -> None:
+    """Raise before any fit when a class is too small for the split."""
+    labels, counts = np.unique(y, return_counts=True)
+    if cv is not None:
+        need = cv
+        fix = f"a --cv of at most {counts.min()}" if counts.min() >= 2 else None
+        why = f"--cv {cv} needs at least {cv} documents per class (one per fold)"
+    else:
+        need = max(2, math.ceil(1 / test_size - 1e-9))
+        larger = math.ceil(100 / counts.min()) / 100
+        fix = f"--test-size {larger:g} or more" if counts.min() >= 2 else None
+        why = (
+            f"a test part of {test_size:g} needs at least {need} documents per "
+            "class to test each class"
+        )
+    small = [
+        (str(label), int(n))
+        for label, n in zip(labels, counts, strict=True)
+        if n < need
+    ]
+    if small:
+        listed = ", ".join(f"{label!r} ({n})" for label, n in small[:5])
+        raise ValueError(
+            f"{len(small)} class(es) have too few documents: {listed}; {why}. "
+            "Add documents of those classes or remove their rows"
+            + (f", or pass {fix}." if fix else ".")
+        )
+
+
+def _shared_documents_note(X, y, test_size, cv, random_state) -> list[str]:
+    """Count the test documents that also appear, word for word, in training."""
+    from sklearn_charcnn.compare import split_indices
+
+    splits = split_indices(y, cv=cv, test_size=test_size, random_state=random_state)
+    shared = n_test = 0
+    for train, test in splits:
+        seen = {X[i] for i in train}
+        shared += sum(X[i] in seen for i in test)
+        n_test += len(test)
+    if not shared:
+        return []
+    where = "the training part of their fold" if cv else "the training part"
+    return [
+        f"{shared:,} of the {n_test:,} test documents ({shared / n_test:.1%}) "
+        f"also appear in {where}: they inflate every score; remove the "
+        "duplicates from the file to measure on unseen documents."
+    ]
+
+
+def _charcnn_settings(args) -> dict:
+    return {
+        setting: getattr(args, setting)
+        for setting, *_ in _CHARCNN_OPTIONS
+        if getattr(args, setting) is not None
+    }
 
 
 def _progress(quiet: bool) -> str:
@@ -218,61 +533,46 @@ def _progress(quiet: bool) -> str:
     return "bar" if sys.stdout.isatty() and sys.stderr.isatty() else "lines"
 
 
-def _compare(args, argv: Sequence[str]) -> int:
-    from sklearn_charcnn.compare import load_corpus, run_comparison
+# ----------------------------------------------------------------- compare
 
-    corpus = load_corpus(
-        args.dataset,
-        subset=args.subset,
-        data_home=args.data_home,
-        csv=args.csv,
-        text_column=args.text_column,
-        label_column=args.label_column,
+
+def _compare(args, argv: Sequence[str]) -> int:
+    from sklearn_charcnn.compare import run_comparison
+
+    output_dir = Path(args.output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ValueError(
+            f"--output-dir {output_dir} is a file; name a folder (it is created "
+            "if missing)."
+        )
+    corpus = _load(args)
+    _check_class_sizes(corpus.target, args.test_size, args.cv)
+    notes = _shared_documents_note(
+        corpus.data, corpus.target, args.test_size, args.cv, args.random_state
     )
     if not args.quiet:
-        n_classes = len(set(corpus.target.tolist()))
-        print(
-            f"{corpus.name}: {len(corpus.data):,} documents, {n_classes} classes",
-            file=sys.stderr,
-            flush=True,
-        )
-    charcnn = {
-        setting: getattr(args, setting)
-        for setting, *_ in _CHARCNN_OPTIONS
-        if getattr(args, setting) is not None
-    }
+        print(_describe(corpus), file=sys.stderr, flush=True)
     comparison = run_comparison(
         corpus.data,
         corpus.target,
         models=args.models,
-        charcnn=charcnn,
+        charcnn=_charcnn_settings(args),
         augment=args.augment_per_epoch or args.augment,
         augment_per_epoch=args.augment_per_epoch is not None,
         ensemble=args.ensemble,
         test_size=args.test_size,
         cv=args.cv,
         random_state=args.random_state,
-        n_samples=args.n_samples,
         test_curve=args.test_curve,
         progress=_progress(args.quiet),
         corpus_name=corpus.name,
         command=shlex.join(["sklearn-charcnn", *argv]),
+        notes=notes,
         scheduler=args.scheduler,
+        corpus_details=corpus.details(),
     )
     print(comparison.table())
-    output_dir = Path(args.output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    written = [output_dir / "compare.json"]
-    if args.plot:
-        try:
-            from sklearn_charcnn.plotting import plot_comparison_figure
-
-            figure = plot_comparison_figure(comparison)
-            figure.savefig(output_dir / "compare.png", dpi=110)
-            written.append(output_dir / "compare.png")
-        except ImportError as exc:
-            print(f"no plot written: {exc}", file=sys.stderr)
-    comparison.to_json(written[0])
+    written = _write_comparison(comparison, output_dir, args.plot)
     if not args.quiet:
         for line in comparison.summary_lines()[len(comparison.models) + 1 :]:
             print(line)
@@ -282,6 +582,229 @@ def _compare(args, argv: Sequence[str]) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _write_comparison(comparison, output_dir: Path, plot: bool) -> list[Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = [output_dir / "compare.json"]
+    if plot:
+        try:
+            from sklearn_charcnn.plotting import plot_comparison_figure
+
+            figure = plot_comparison_figure(comparison)
+            figure.savefig(output_dir / "compare.png", dpi=110)
+            written.append(output_dir / "compare.png")
+        except ImportError as exc:
+            print(f"no plot written: {exc}", file=sys.stderr)
+    comparison.to_json(written[0])
+    return written
+
+
+# ------------------------------------------------------------- fit/predict
+
+
+@contextlib.contextmanager
+def _atomic_output(path: Path, binary: bool = False):
+    """Yield a temporary file beside ``path`` that replaces it on success only.
+
+    On any error (or Ctrl-C) the temporary file is removed and ``path`` is
+    left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = {} if binary else {"newline": "", "encoding": "utf-8"}
+    handle = tempfile.NamedTemporaryFile(
+        "wb" if binary else "w",
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".part",
+        delete=False,
+        **text,
+    )
+    try:
+        with handle:
+            yield handle
+        # A temporary file is private (0600); give the output the usual mode.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(handle.name)
+        raise
+
+
+def _skops():
+    try:
+        import skops.io
+    except ImportError:
+        raise ImportError(
+            "saving and loading models needs skops; install it with "
+            "`pip install sklearn-charcnn[export]`."
+        ) from None
+    return skops.io
+
+
+def _fit(args, argv: Sequence[str]) -> int:
+    from sklearn_charcnn.compare import make_models
+
+    sio = _skops()
+
+    corpus = _load(args)
+    if not args.quiet:
+        print(_describe(corpus), file=sys.stderr, flush=True)
+    model = make_models(
+        [args.model],
+        charcnn=_charcnn_settings(args),
+        augment=args.augment_per_epoch or args.augment,
+        augment_per_epoch=args.augment_per_epoch is not None,
+        ensemble=args.ensemble,
+        random_state=args.random_state,
+        verbose=0 if args.quiet else 1,
+    )[args.model]
+    model.fit(corpus.data, corpus.target)
+    output = Path(args.output)
+    with _atomic_output(output, binary=True) as handle:
+        sio.dump(model, handle, compression=zipfile.ZIP_DEFLATED)
+    if not args.quiet:
+        print(
+            f"wrote {output}: {args.model} fitted on {len(corpus.data):,} "
+            f"documents; predict with: {_predict_command(args, output)}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _predict_command(args, model: Path) -> str:
+    """Return the ``predict`` command that reads files as ``fit`` read its own."""
+    words = ["sklearn-charcnn", "predict", str(model), "FILE"]
+    for column in args.text_column or ():
+        words += ["--text-column", column]
+    if args.sep is not None:
+        words += ["--sep", "tab" if args.sep == "\t" else args.sep]
+    if args.encoding != "utf-8":
+        words += ["--encoding", args.encoding]
+    return shlex.join(words)
+
+
+def _load_model(path: Path):
+    """Load a model written by ``fit``, or raise an error that says why not."""
+    from sklearn_charcnn.export import skops_trusted_types
+
+    sio = _skops()
+
+    data = path.read_bytes()
+    trusted = set(skops_trusted_types())
+    # Whatever the loader raises on a damaged or foreign file (BadZipFile,
+    # KeyError, JSONDecodeError, TypeError...) means the same to the user.
+    try:
+        found = set(sio.get_untrusted_types(data=data))
+    except Exception as exc:
+        raise ValueError(
+            f"{path} is not a model file written by `sklearn-charcnn fit` "
+            f"({type(exc).__name__}: {exc}). Pass the file fit wrote (it is a "
+            "skops archive), or fit the model again."
+        ) from None
+    unknown = sorted(found - trusted)
+    if unknown:
+        raise ValueError(
+            f"{path} holds types a model written by `sklearn-charcnn fit` does "
+            f"not ({', '.join(unknown[:3])}); it is not loaded. Load it in "
+            "Python with skops.io.load if you trust it."
+        )
+    try:
+        model = sio.load(io.BytesIO(data), trusted=sorted(found))
+    except Exception as exc:
+        raise ValueError(
+            f"{path} is damaged ({type(exc).__name__}: {exc}). Fit the model again."
+        ) from None
+    if not (hasattr(model, "predict_proba") and hasattr(model, "classes_")):
+        raise ValueError(
+            f"{path} holds a {type(model).__name__}, not a fitted classifier "
+            "with predict_proba. Pass a model written by `sklearn-charcnn fit`."
+        )
+    return model
+
+
+def _header(k: int) -> list[str]:
+    if k == 1:
+        return ["label", "probability"]
+    return [f"{name}_{i}" for i in range(1, k + 1) for name in ("label", "probability")]
+
+
+def _best_labels(proba, classes, k: int, threshold: float) -> list[list[str]]:
+    """Return the CSV rows: the ``k`` best labels and probabilities, best first.
+
+    A label below ``threshold`` leaves its two cells empty.
+    """
+    best = np.argsort(-proba, axis=1, kind="stable")[:, :k]
+    rows = []
+    for row, order in zip(proba, best, strict=True):
+        cells = []
+        for index in order:
+            if row[index] >= threshold:
+                cells += [str(classes[index]), f"{row[index]:.4f}"]
+            else:
+                cells += ["", ""]
+        rows.append(cells)
+    return rows
+
+
+def _write_predictions(model, args, handle) -> tuple[int, int]:
+    """Predict the documents of FILE chunk by chunk; return (documents, empty)."""
+    from sklearn_charcnn.datasets import iter_text_file
+
+    chunks = iter_text_file(
+        args.file, chunk_size=args.chunk_size, label_column=None, **_reading(args)
+    )
+    # The first chunk is read before anything is written: a file that cannot
+    # be read as asked leaves the output untouched, standard output included.
+    first = list(itertools.islice(chunks, 1))
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(_header(args.k))
+    n_documents = n_empty = 0
+    for chunk in itertools.chain(first, chunks):
+        if chunk.data:
+            proba = np.asarray(model.predict_proba(chunk.data))
+            writer.writerows(
+                _best_labels(proba, model.classes_, args.k, args.threshold)
+            )
+        n_documents += len(chunk.data)
+        n_empty += chunk.n_empty
+    return n_documents, n_empty
+
+
+def _predict(args, argv: Sequence[str]) -> int:
+    model = _load_model(Path(args.model))
+    n_classes = len(model.classes_)
+    if args.k > n_classes:
+        raise ValueError(
+            f"--k {args.k}, but the model knows {n_classes} labels "
+            f"({', '.join(map(str, model.classes_))}). Pass --k {n_classes} or less."
+        )
+    if args.output in (None, "-"):
+        try:
+            counts = _write_predictions(model, args, sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader of the output (``head``, say) stopped reading: end
+            # quietly, as command-line tools do, with Python's recipe.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        where = "standard output"
+    else:
+        with _atomic_output(Path(args.output)) as handle:
+            counts = _write_predictions(model, args, handle)
+        where = args.output
+    if not args.quiet:
+        print(
+            f"predicted {counts[0]:,} documents ({counts[1]:,} empty) into {where}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+_COMMANDS = {"compare": _compare, "fit": _fit, "predict": _predict}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -295,9 +818,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success, 1 when the data or a setting is at fault (the error is
-        printed, without a traceback). A usage error exits with status 2
-        before any data is read, as argparse does.
+        0 on success, 1 when the data, a file or a setting is at fault (the
+        error is printed as ``sklearn-charcnn COMMAND: error: ...``, without
+        a traceback). A usage error exits with status 2 before any data is
+        read, as argparse does.
 
     Examples
     --------
@@ -314,7 +838,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return _compare(args, argv)
+        return _COMMANDS[args.command](args, argv)
     except (OSError, ValueError, ImportError, LookupError) as exc:
-        print(f"sklearn-charcnn compare: error: {exc}", file=sys.stderr)
+        print(f"sklearn-charcnn {args.command}: error: {exc}", file=sys.stderr)
         return 1

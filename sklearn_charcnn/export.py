@@ -633,6 +633,7 @@ def skops_trusted_types() -> list[str]:
     """
     return sorted(
         [
+            "builtins.frozenset",
             "builtins.print",
             "functools.partial",
             "numpy.dtype",
@@ -641,6 +642,10 @@ def skops_trusted_types() -> list[str]:
             "sklearn_charcnn.classifier._silent",
             "sklearn_charcnn.network.CharCNNModule",
             "sklearn_charcnn.quantizer.CharQuantizer",
+            "sklearn_charcnn.thesaurus.WordNetThesaurus",
+            "sklearn.metrics._scorer._PassthroughScorer",
+            "sklearn.model_selection._split.StratifiedKFold",
+            "sklearn.utils._bunch.Bunch",
             "sklearn_charcnn._training.CharCNNNet",
             "sklearn_charcnn._training.PlannedSplit",
             "sklearn_charcnn._training.RowPlan",

@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 
 import sklearn_charcnn
 from sklearn_charcnn.cli import main
-from sklearn_charcnn.compare import evaluate, make_models
+from sklearn_charcnn.compare import evaluate, make_models, split_indices
 from sklearn_charcnn.datasets import _ag_news
 from sklearn_charcnn.datasets._base import RemoteFile
 
@@ -76,6 +76,14 @@ def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
         "name": "tiny_news.csv",
         "n_documents": 40,
         "classes": ["scitech", "sports"],
+        "file": str(TINY_CSV),
+        "format": "csv",
+        "text_columns": ["text"],
+        "label_column": "label",
+        "sep": ",",
+        "encoding": "utf-8",
+        "n_dropped": 0,
+        "n_empty": 0,
     }
     assert payload["evaluation"]["test_size"] == 0.2
     assert payload["evaluation"]["cv"] is None
@@ -307,15 +315,17 @@ def test_models_fitted_with_the_test_curve_unpickle_in_a_fresh_process(tmp_path)
             "fc_width": 8,
         },
     )
-    evaluate(models, docs, labels)
+    [model] = evaluate(models, docs, labels, return_estimators=True).estimators[
+        "char-cnn"
+    ]
     path = tmp_path / "model.pkl"
-    path.write_bytes(pickle.dumps(models["char-cnn"]))
+    path.write_bytes(pickle.dumps(model))
     code = f"import pickle; print(pickle.loads(open({str(path)!r}, 'rb').read())"
     code += ".predict(['good film', 'bad film']).tolist())"
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    expected = models["char-cnn"].predict(["good film", "bad film"]).tolist()
+    expected = model.predict(["good film", "bad film"]).tolist()
     assert done.stdout.strip() == str(expected)
 
 
@@ -368,3 +378,241 @@ def test_ensemble_option_votes_k_char_cnns_and_plots_their_curves(tmp_path):
     assert [m["random_state"] for m in fold["members"]] == [0, 1]
     assert payload["notes"][0].startswith("char-cnn: a soft vote of 2 char-CNNs")
     assert (tmp_path / "compare.png").stat().st_size > 0
+
+
+# ------------------------------------------------------ the user's own file
+
+
+def write_csv(path, rows, *, header=("text", "label"), sep=",", encoding="utf-8"):
+    """Write ``rows`` under ``header`` with the csv module; return the path."""
+    import csv
+
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=sep)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def tiny_rows():
+    """The tiny news as a list of [text, label] rows."""
+    X, y = read_tiny_csv()
+    return [[text, label] for text, label in zip(X, y, strict=True)]
+
+
+def write_news(path, *, sep=";", encoding="latin-1"):
+    """Write the tiny news as ``title, body, label`` rows; return the path.
+
+    The title is the headline with an accented word added; the body is the
+    same for every row, so that a document read from the body alone says
+    nothing of its class.
+    """
+    rows = [[f"{text} café", "Read more", label] for text, label in tiny_rows()]
+    return write_csv(
+        path, rows, header=("title", "body", "label"), sep=sep, encoding=encoding
+    )
+
+
+def compare_file(path, output_dir, *options):
+    """Run ``compare --input`` with the word baseline; return compare.json."""
+    status = main(
+        [
+            "compare",
+            "--input",
+            str(path),
+            "--models",
+            "tfidf-word",
+            "--quiet",
+            "--no-plot",
+            *options,
+            "--output-dir",
+            str(output_dir),
+        ]
+    )
+    assert status == 0
+    return json.loads((output_dir / "compare.json").read_text())
+
+
+def test_compare_reads_a_semicolon_separated_latin_1_file_with_two_text_columns(
+    tmp_path,
+):
+    path = write_news(tmp_path / "news.csv")
+    assert b"caf\xe9" in path.read_bytes()  # Latin-1, not UTF-8
+    payload = compare_file(
+        path,
+        tmp_path / "out",
+        "--encoding",
+        "latin-1",
+        "--text-column",
+        "title",
+        "--text-column",
+        "body",
+    )
+    corpus = payload["corpus"]
+    assert corpus["text_columns"] == ["title", "body"]
+    assert (corpus["sep"], corpus["encoding"], corpus["format"]) == (
+        ";",
+        "latin-1",
+        "csv",
+    )
+    assert (corpus["n_documents"], corpus["classes"]) == (40, ["scitech", "sports"])
+
+
+def test_load_corpus_joins_every_text_column_in_the_order_given(tmp_path):
+    from sklearn_charcnn.compare import load_corpus
+
+    path = write_news(tmp_path / "news.csv")
+    corpus = load_corpus(path=path, text_column=["title", "body"], encoding="latin-1")
+    X, _ = read_tiny_csv()
+    assert corpus.data[0] == f"{X[0]} café Read more"
+    body_only = load_corpus(csv=path, text_column="body", encoding="latin-1")
+    assert set(body_only.data) == {"Read more"}
+    with pytest.raises(ValueError, match="not both"):
+        load_corpus(path=path, csv=path)
+
+
+def test_compare_reads_tsv_bom_jsonl_gzip_and_a_folder_per_class(tmp_path):
+    import gzip
+
+    tsv = write_news(tmp_path / "news.tsv", sep="\t", encoding="utf-8")
+    bom = write_news(tmp_path / "bom.csv", sep=",", encoding="utf-8-sig")
+    assert bom.read_bytes().startswith(b"\xef\xbb\xbf")
+    jsonl = tmp_path / "news.jsonl.gz"
+    with gzip.open(jsonl, "wt", encoding="utf-8") as handle:
+        for text, label in tiny_rows():
+            handle.write(json.dumps({"title": text, "label": label}) + "\n")
+    folder = tmp_path / "folder"
+    for i, (text, label) in enumerate(tiny_rows()):
+        (folder / label).mkdir(parents=True, exist_ok=True)
+        (folder / label / f"{i}.txt").write_text(text, encoding="utf-8")
+    for path, fmt, sep in [
+        (tsv, "csv", "\t"),
+        (bom, "csv", ","),
+        (jsonl, "jsonl", None),
+        (folder, "folder", None),
+    ]:
+        payload = compare_file(
+            path, tmp_path / f"out_{path.name}", "--text-column", "title"
+        )
+        corpus = payload["corpus"]
+        assert (corpus["format"], corpus["sep"]) == (fmt, sep), path.name
+        assert (corpus["n_documents"], corpus["classes"]) == (
+            40,
+            ["scitech", "sports"],
+        ), path.name
+
+
+def test_compare_sep_option_reads_a_file_the_sniffer_would_misread(tmp_path):
+    # Every line holds more commas than pipes: only --sep reads it right.
+    rows = [[f"{text}, a, b", f"{label}, c, d"] for text, label in tiny_rows()]
+    path = write_csv(
+        tmp_path / "news.txt", rows, header=("text", "label, x, y"), sep="|"
+    )
+    payload = compare_file(
+        path, tmp_path / "out", "--sep", "|", "--label-column", "label, x, y"
+    )
+    assert payload["corpus"]["sep"] == "|"
+    assert len(payload["corpus"]["classes"]) == 2
+
+
+def test_rows_without_a_label_are_an_error_or_dropped_and_counted(tmp_path, capsys):
+    rows = tiny_rows()
+    rows[3][1], rows[7][1] = "", " "
+    path = write_csv(tmp_path / "news.csv", rows)
+    out = tmp_path / "out"
+    assert main(["compare", "--input", str(path), "--output-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("sklearn-charcnn compare: error: ")
+    assert "2 row(s)" in err and "5, 9" in err and "--drop-missing-labels" in err
+    assert not out.exists()  # nothing written
+
+    payload = compare_file(path, out, "--drop-missing-labels")
+    assert payload["corpus"]["n_dropped"] == 2
+    assert payload["corpus"]["n_documents"] == 38
+    assert "" not in payload["corpus"]["classes"]
+
+
+def test_empty_documents_are_counted_on_stderr_and_in_the_record(tmp_path, capsys):
+    rows = tiny_rows()
+    rows[0][0] = rows[25][0] = "  "
+    path = write_csv(tmp_path / "news.csv", rows)
+    payload = compare_file(path, tmp_path / "out")
+    assert payload["corpus"]["n_empty"] == 2
+    capsys.readouterr()
+    options = ["--models", "tfidf-word", "--no-plot", "--output-dir", str(tmp_path)]
+    assert main(["compare", "--input", str(path), *options]) == 0
+    assert "2 empty document(s)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ([], "'rare' (3); a test part of 0.2 needs at least 5 documents per class"),
+        (["--cv", "4"], "'rare' (3); --cv 4 needs at least 4 documents per class"),
+    ],
+)
+def test_a_class_too_small_for_the_split_stops_before_any_fit(
+    tmp_path, capsys, options, message
+):
+    rows = tiny_rows() + [["odd one", "rare"], ["odd two", "rare"], ["odd 3", "rare"]]
+    path = write_csv(tmp_path / "news.csv", rows)
+    out = tmp_path / "out"
+    status = main(["compare", "--input", str(path), *options, "--output-dir", str(out)])
+    assert status == 1
+    err = capsys.readouterr().err
+    assert message in err and "fitting" not in err
+    assert not out.exists()
+
+
+def test_documents_in_both_training_and_test_parts_are_noted(tmp_path):
+    rows = tiny_rows()
+    rows += rows[:5] + rows[20:25]  # five headlines of each class, twice
+    payload = compare_file(write_csv(tmp_path / "news.csv", rows), tmp_path / "out")
+    docs = [text for text, _ in rows]
+    [(train, test)] = split_indices([label for _, label in rows])
+    in_training = {docs[i] for i in train}
+    shared = sum(docs[i] in in_training for i in test)
+    assert shared > 0
+    [note] = [n for n in payload["notes"] if "also appear in" in n]
+    assert note.startswith(f"{shared} of the {len(test)} test documents")
+    unique = compare_file(TINY_CSV, tmp_path / "unique")
+    assert not [n for n in unique["notes"] if "also appear in" in n]
+
+
+@pytest.mark.parametrize(
+    "write, message",
+    [
+        (
+            lambda p: write_csv(p, [["café", "a"]] * 3, encoding="latin-1"),
+            "line 2: not utf-8 text",
+        ),
+        (lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 60), "spreadsheet workbook"),
+        (lambda p: p.write_text("3,Fears for pension,Talks\n"), "has no header row"),
+    ],
+    ids=["latin-1 read as utf-8", "xlsx", "no header"],
+)
+def test_bad_files_are_one_line_errors_naming_the_file(
+    tmp_path, capsys, write, message
+):
+    path = tmp_path / "data.csv"
+    write(path)
+    out = tmp_path / "out"
+    assert main(["compare", "--input", str(path), "--output-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and message in err
+    assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--input", "a.csv", "--csv", "b.csv"], "not allowed with argument"),
+        (["--sep", ";;"], "--sep: must be one character (or 'tab')"),
+        (["--encoding", "klingon"], "--encoding: unknown encoding 'klingon'"),
+    ],
+)
+def test_data_option_usage_errors(args, message, capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["compare", *args])
+    assert excinfo.value.code == 2
+    assert message in capsys.readouterr().err

@@ -31,6 +31,12 @@ def _subsample(X, y, n_samples, random_state):
     return X, y
 
 
+def _checked_settings(models, ensemble, charcnn):
+    """Check the model names and ensemble size; return the char-CNN's settings."""
+    _check_names_and_ensemble(models, ensemble)
+    return charcnn_params(charcnn) if "char-cnn" in models else None
+
+
 def _stderr_log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -56,6 +62,7 @@ def run_comparison(
     command: str | None = None,
     notes: Sequence[str] = (),
     scheduler: str | None = None,
+    corpus_details: Mapping | None = None,
 ) -> Comparison:
     """Build the models, evaluate them on one corpus, return the record.
 
@@ -97,6 +104,10 @@ def run_comparison(
         Extra summary lines for the record.
     scheduler : str, default=None
         Address of a Dask scheduler to run the fits on (see :func:`~sklearn_charcnn.compare.evaluate`).
+    corpus_details : mapping, default=None
+        More facts for the record's ``corpus``, such as the file, columns
+        and encoding it was read with (:meth:`Corpus.details
+        <sklearn_charcnn.compare.Corpus.details>`).
 
     Returns
     -------
@@ -119,8 +130,7 @@ def run_comparison(
             f"progress must be 'none', 'lines' or 'bar'; got {progress!r}."
         )
     started = time.perf_counter()
-    _check_names_and_ensemble(models, ensemble)
-    settings = charcnn_params(charcnn) if "char-cnn" in models else None
+    settings = _checked_settings(models, ensemble, charcnn)
     X, y = _subsample(X, y, n_samples, random_state)
     verbose = 1 if progress == "bar" else 0
     built = _build(
@@ -133,12 +143,12 @@ def run_comparison(
         scheduler=scheduler,
     )  # fmt: skip
     comparison.name, comparison.command = name, command
-    if question is not None:
-        comparison.question = question
+    comparison.question = comparison.question if question is None else question
     comparison.corpus = {
         "name": corpus_name,
         "n_documents": len(X),
         "classes": [str(c) for c in np.unique(y)],
+        **dict(corpus_details or {}),
     }
     comparison.settings = {
         "models": list(models),

@@ -12,7 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from _common import command_line, write_result
+from _common import (
+    SMOKE_CHARCNN,
+    SMOKE_DOCS,
+    add_smoke_option,
+    command_line,
+    write_result,
+)
 
 from sklearn_charcnn.compare import MODEL_NAMES, run_comparison
 
@@ -49,16 +55,27 @@ def parser(description: str, *, output: str) -> argparse.ArgumentParser:
         "--output", default=output, help="result name (default: %(default)s)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_smoke_option(parser)
     return parser
 
 
 def run(args, argv, X, y, *, question, corpus_name, charcnn=None, **options):
-    """Run the comparison the options and the configuration describe; write it."""
+    """Run the comparison the options and the configuration describe; write it.
+
+    A smoke run compares the tiny char-CNN on a stratified subsample of
+    ``SMOKE_DOCS`` documents, unless ``options`` give the split (``cv``).
+    """
+    if args.smoke and "cv" not in options:
+        options["n_samples"] = SMOKE_DOCS
     record = run_comparison(
         X,
         y,
         models=[name.strip() for name in args.models.split(",") if name.strip()],
-        charcnn={**(charcnn or {}), **dict(args.settings)},
+        charcnn={
+            **(charcnn or {}),
+            **(SMOKE_CHARCNN if args.smoke else {}),
+            **dict(args.settings),
+        },
         progress="none" if args.quiet else "lines",
         corpus_name=corpus_name,
         name=args.output,
@@ -68,6 +85,5 @@ def run(args, argv, X, y, *, question, corpus_name, charcnn=None, **options):
     )
     print(record.table())
     print("\n".join(record.summary_lines()))
-    path = write_result(args.output, record)
-    print(f"wrote {path}")
+    write_result(args.output, record, smoke=args.smoke)
     return record

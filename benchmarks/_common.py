@@ -1,4 +1,4 @@
-"""Helpers shared by the benchmark scripts: data location, timing, JSON output.
+"""What the benchmark scripts share: data location, timing, the smoke setting, the record.
 
 Every result file in ``results/`` has one envelope, whatever it measures:
 
@@ -19,6 +19,11 @@ Every result file in ``results/`` has one envelope, whatever it measures:
 
 The rest is the benchmark's own detail. ``render_results.py`` and the
 documentation print only the envelope (and, for comparisons, the model rows).
+
+Every script takes ``--smoke``: a handful of documents, one epoch of a tiny
+network (:data:`SMOKE_CHARCNN`), and a record written to a temporary folder
+and read back instead of into ``results/``. It runs in seconds and checks
+that the script still runs; its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from sklearn_charcnn.compare import SCHEMA, Comparison
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -39,6 +47,23 @@ SHARED_DATA = Path(
 )
 BENCHMARK_SCHEMA = "sklearn-charcnn/benchmark/1"
 ENVELOPE = ("schema", "benchmark", "question", "command", "summary", "machine")
+
+SMOKE_DOCS = 200
+"""Documents of a smoke run (50 per AG News topic)."""
+SMOKE_NETWORK = {"n_filters": 8, "fc_width": 16}
+"""The tiny network of a smoke run."""
+SMOKE_CHARCNN = {"max_length": 128, "max_epochs": 1, **SMOKE_NETWORK}
+"""A smoke run's char-CNN settings: just above the network's shortest input."""
+
+
+def add_smoke_option(parser) -> None:
+    """Add ``--smoke`` to a script's options."""
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a run of seconds that checks the script: a handful of documents, "
+        "one epoch of a tiny network, no record written into results/",
+    )
 
 
 def find_wordnet() -> None:
@@ -51,6 +76,22 @@ def find_wordnet() -> None:
         nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
 
 
+def cpu_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX).
+
+    oneDNN uses those instructions under autocast; elsewhere bf16 is
+    emulated and slower than float32.
+    """
+    import torch
+
+    if not torch.backends.mkldnn.is_available():
+        return False
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch build without this op
+        return False
+
+
 def machine_info() -> dict:
     """Describe the machine a result was measured on.
 
@@ -58,7 +99,6 @@ def machine_info() -> dict:
     bfloat16 natively: CPU speed ratios depend on both (a BLAS or a
     precision that is fast on one processor can be slow on another).
     """
-    from sklearn_charcnn._training import has_native_bf16
     from sklearn_charcnn.compare import machine_info
 
     info = machine_info()
@@ -73,7 +113,7 @@ def machine_info() -> dict:
                 f"{fields['model name']} (family {fields.get('cpu family', '?')}, "
                 f"model {fields.get('model', '?')})"
             )
-    info["cpu_native_bf16"] = has_native_bf16("cpu")
+    info["cpu_native_bf16"] = cpu_native_bf16()
     return info
 
 
@@ -107,8 +147,6 @@ def envelope(name: str, payload: dict) -> dict:
     summary = payload.get("summary") or []
     if isinstance(summary, str):
         summary = [summary]
-    elif isinstance(summary, dict):
-        summary = [f"{key} = {value:g}" for key, value in summary.items()]
     head = {
         "schema": payload.get("schema", BENCHMARK_SCHEMA),
         "benchmark": name,
@@ -120,21 +158,35 @@ def envelope(name: str, payload: dict) -> dict:
     return {**head, **{k: v for k, v in payload.items() if k not in ENVELOPE}}
 
 
-def write_result(name: str, payload) -> Path:
+def write_result(name: str, payload, *, smoke: bool = False) -> Path:
     """Write a result to ``results/<name>.json`` in the common envelope.
 
     ``payload`` is a dict (``question``, ``command`` and ``summary`` should
-    be in it; the machine is added) or a ``Comparison`` record.
+    be in it; the machine is added) or a ``Comparison`` record. With
+    ``smoke``, the record goes to a temporary folder and is read back (a
+    comparison record through ``Comparison.from_json``), then deleted.
+    Either way it prints where the record went.
     """
-    if hasattr(payload, "to_dict"):
+    if isinstance(payload, Comparison):
         payload = payload.to_dict()
+    text = json.dumps(envelope(name, payload), indent=2) + "\n"
+    if smoke:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{name}.json"
+            path.write_text(text, encoding="utf-8")
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["schema"] == SCHEMA:
+                Comparison.from_json(path)
+        print(f"smoke run: {name}.json written to a temporary folder, read back")
+        return path
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps(envelope(name, payload), indent=2) + "\n")
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.relative_to(BENCH_DIR.parent)}")
     return path
 
 
-def one_epoch_ag_model(*, size, max_length, n_train, n_docs, batch_size=None):
+def one_epoch_ag_model(*, size, max_length, n_train, n_docs, batch_size=None, smoke=False):
     """A char-CNN trained one epoch on AG News, and documents it never saw.
 
     For benchmarks that time what a fitted pipeline does (serving,
@@ -160,6 +212,7 @@ def one_epoch_ag_model(*, size, max_length, n_train, n_docs, batch_size=None):
             validation_fraction=0,
             device="cpu",
             random_state=0,
+            **(SMOKE_NETWORK if smoke else {}),
         ),
     ).fit([X[i] for i in train], y[train])
     print(f"fitted in {time.perf_counter() - start:.1f} s")

@@ -4,14 +4,14 @@ The Large Movie Review Dataset's own split, 25,000 reviews to train on and
 25,000 to test on (``fetch_imdb``; the data home defaults to
 ``../shared/data`` when that folder exists), given to the engine as one
 predefined split; the char-CNN with the paper's ``max_length=1014`` and
-minibatches of 128. On a CPU the full run takes hours; ``--n-train`` /
-``--n-test`` take stratified subsamples for a smoke run, written to
-``accuracy_imdb_n<n_train>.json`` so it never replaces a full result.
+minibatches of 128. ``--n-train`` / ``--n-test`` take stratified
+subsamples for a quick run, written to ``accuracy_imdb_n<n_train>.json`` so
+it never replaces a full result; ``--smoke`` compares the tiny char-CNN on
+100 reviews of each split and writes no record.
 
-On two CPU cores the recorded run reads the first 512 characters (the
-median review has 979; 10% fit whole) with the default recipe's batch of 32,
-for 6 epochs: the epochs take 70 to 95 s each on an idle machine, test curve
-included, where ``max_length=1014`` would take about three times as long.
+The recorded CPU run (``results/accuracy_imdb.json``: its command, wall
+time and per-epoch durations) reads the first 512 characters with the
+default recipe's batch of 32, for 6 epochs.
 
 Run: ``python benchmarks/bench_accuracy_imdb.py [--set device=cuda]``
      ``python benchmarks/bench_accuracy_imdb.py --models char-cnn,tfidf-word --set max_length=512 --set batch_size=32 --set max_epochs=6`` (CPU)
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 from _accuracy import parser, run
-from _common import SHARED_DATA
+from _common import SHARED_DATA, SMOKE_DOCS
 from sklearn.model_selection import train_test_split
 
 from sklearn_charcnn.compare import load_corpus
@@ -44,6 +44,9 @@ def main(argv=None):
     options.add_argument("--n-train", type=int, default=None)
     options.add_argument("--n-test", type=int, default=None)
     args = options.parse_args(argv)
+    if args.smoke:
+        args.n_train = args.n_train or SMOKE_DOCS // 2
+        args.n_test = args.n_test or SMOKE_DOCS // 2
     train = load_corpus("imdb", subset="train", data_home=args.data_home)
     test = load_corpus("imdb", subset="test", data_home=args.data_home)
     X_train, y_train = subsample(train, args.n_train, 0)

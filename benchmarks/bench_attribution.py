@@ -15,9 +15,10 @@ Reports seconds per document and each method's cost in units of one
 ``predict_proba`` call per document, the best of ``--repeat`` runs.
 
 Run: ``python benchmarks/bench_attribution.py [--size small]
-[--max-length 256] [--n-docs 16] [--n-steps 32] [--threads 1] [--clock cpu|wall]``. On a machine shared with other
-work, the default ``--threads 1 --clock cpu`` counts only the time the
-process computed.
+[--max-length 256] [--n-docs 16] [--n-steps 32] [--threads 1] [--clock
+cpu|wall]``. On a machine shared with other work, the default ``--threads 1
+--clock cpu`` counts only the time the process computed. ``--smoke``
+explains two documents with a tiny network and writes no record.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from __future__ import annotations
 import argparse
 
 import torch
-from _common import CLOCKS, best_of, command_line, one_epoch_ag_model, write_result
+from _common import (
+    CLOCKS,
+    add_smoke_option,
+    best_of,
+    command_line,
+    one_epoch_ag_model,
+    write_result,
+)
 
 from sklearn_charcnn.inspection import char_attributions
 
@@ -42,7 +50,12 @@ def parse_args(argv=None):
     parser.add_argument("--clock", default="cpu", choices=sorted(CLOCKS))
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--output", default="attribution_cost_cpu")
-    return parser.parse_args(argv)
+    add_smoke_option(parser)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.max_length, args.n_train, args.n_docs = 128, 32, 2
+        args.n_steps, args.batch_size, args.repeat = 2, 2, 1
+    return args
 
 
 def main(argv=None):
@@ -53,6 +66,7 @@ def main(argv=None):
         max_length=args.max_length,
         n_train=args.n_train,
         n_docs=args.n_docs,
+        smoke=args.smoke,
     )
 
     methods = {
@@ -81,14 +95,16 @@ def main(argv=None):
             f"{row['cost_in_predict_calls']:11.0f}"
         )
     ig, occlusion = results["integrated_gradients"], results["occlusion"]
-    path = write_result(
+    write_result(
         args.output,
         {
             "question": "CPU cost per document of char_attributions (Integrated "
             "Gradients, occlusion) against one predict_proba call",
             "command": command_line(argv),
             "device": "cpu",
-            "settings": {k: v for k, v in vars(args).items() if k != "output"},
+            "settings": {
+                k: v for k, v in vars(args).items() if k not in ("output", "smoke")
+            },
             "results": results,
             "summary": (
                 f"{args.size} network, max_length={args.max_length}, "
@@ -99,8 +115,8 @@ def main(argv=None):
                 f"({occlusion['cost_in_predict_calls']:.0f}x)"
             ),
         },
+        smoke=args.smoke,
     )
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

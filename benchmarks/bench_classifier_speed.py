@@ -2,10 +2,21 @@
 
 Two questions, one script.
 
-``--question network`` (issue: CPU training at the hardware's pace) trains
-the small network with the default recipe's settings (batch normalisation,
-AdamW with weight decay 0.05, label smoothing 0.1) in a plain PyTorch loop,
-interleaving, step by step and in one run:
+``--question estimator`` (the default): ``fit`` and ``predict`` of
+:class:`~sklearn_charcnn.CharCNNClassifier` against a plain PyTorch loop
+over the same module, as the ratio estimator / plain loop (1.0 = no
+overhead). The loop takes every training setting from the default recipe
+(:data:`~sklearn_charcnn.classifier.RECIPES`): initialisation, batch
+normalisation (folded at the end), optimizer, peak learning rate, label
+smoothing and the learning-rate schedule, whose own ``callback`` builds the
+scheduler the loop steps. Same batch size and epochs, no validation split;
+bf16 autocast where the estimator's ``precision="auto"`` uses it. On CUDA
+both keep the codes as uint8 until they reach the device.
+
+``--question network`` trains the small network with the default recipe's
+settings (batch normalisation, AdamW with weight decay 0.05, label
+smoothing 0.1) in a plain PyTorch loop, interleaving, step by step and in
+one run:
 
 - ``reference``: the forward pass as it was when CPU training speed was
   first measured (copied below: ``embedding_bag`` first layer, ReLU before
@@ -30,22 +41,16 @@ and a prediction execute per sample, and the fraction of that peak reached.
 Random codes in the paper's 70-code range: throughput does not depend on
 the text.
 
-``--question estimator``: ``fit`` and ``predict`` of
-:class:`~sklearn_charcnn.CharCNNClassifier` against a hand-written PyTorch
-loop over the same module (same initialisation, optimizer, schedule,
-label-smoothed loss, batch size and epochs, no validation split; batch
-normalisation folded at the end), as the ratio estimator / plain loop (1.0 =
-no overhead). On CUDA both keep the codes as uint8 until they reach the
-device and run the forward pass under bf16 autocast.
-
-Run: ``python benchmarks/bench_classifier_speed.py --question network
-[--max-length 256] [--batch-size 32] [--steps 6] [--threads N] [--clock
-wall|cpu]``; ``--max-length 1014 --batch-size 128`` for the paper's length.
-On a machine shared with other work, ``--threads 1 --clock cpu`` counts only
-the time the process computed. ``python
-benchmarks/bench_classifier_speed.py [--device cpu|cuda|auto] [--max-length
-256] [--n-samples 2048] [--size small] [--epochs 2]`` for the estimator; on
-a GPU, e.g. ``--device cuda --max-length 1014 --n-samples 100000``.
+Run: ``python benchmarks/bench_classifier_speed.py [--device cpu|cuda|auto]
+[--max-length 256] [--n-samples 2048] [--size small] [--epochs 2]`` for the
+estimator (``results/classifier_speed_<device>.json``); on a GPU, e.g.
+``--device cuda --max-length 1014 --n-samples 100000``. ``python
+benchmarks/bench_classifier_speed.py --question network [--max-length 256]
+[--batch-size 32] [--steps 6] [--threads N] [--clock wall|cpu]``;
+``--max-length 1014 --batch-size 128`` for the paper's length. On a machine
+shared with other work, ``--threads 1 --clock cpu`` counts only the time the
+process computed. ``--smoke`` asks both questions of a tiny network in
+seconds and writes no record.
 """
 
 from __future__ import annotations
@@ -58,22 +63,49 @@ import time
 
 import numpy as np
 import torch
-from _common import CLOCKS, best_of, command_line, write_result
+from _common import (
+    CLOCKS,
+    SMOKE_NETWORK,
+    add_smoke_option,
+    best_of,
+    command_line,
+    cpu_native_bf16,
+    write_result,
+)
 from torch.nn import functional as F
 
-from sklearn_charcnn.network import (
-    CONV_LAYERS,
-    SIZES,
-    CharCNNModule,
-    init_weights,
-)
+from sklearn_charcnn import CharCNNClassifier
+from sklearn_charcnn.classifier import RECIPES
+from sklearn_charcnn.network import CONV_LAYERS, SIZES, CharCNNModule, init_weights
 
-# Whether this CPU has native bf16 arithmetic (AVX512-BF16 or AMX), which
-# oneDNN uses under autocast; elsewhere bf16 is emulated and slow.
-BF16 = (
-    torch.backends.mkldnn.is_available()
-    and torch.ops.mkldnn._is_mkldnn_bf16_supported()
-)
+BF16 = cpu_native_bf16()
+
+SMOKE = {
+    "estimator": {"max_length": 128, "n_samples": 32, "epochs": 1, "repeat": 1},
+    "network": {
+        "max_length": 128,
+        "n_samples": 32,
+        "batch_size": 8,
+        "steps": 1,
+        "n_predict": 16,
+        "predict_batch_size": 16,
+        "repeat": 1,
+    },
+}
+"""What ``--smoke`` changes, per question (the network: ``SMOKE_NETWORK``)."""
+
+
+def network_preset(args) -> dict:
+    """The network's widths: ``--size``'s, or the smoke run's tiny ones."""
+    return {**SIZES[args.size], **(SMOKE_NETWORK if args.smoke else {})}
+
+
+def settings(args) -> dict:
+    """The options a record keeps."""
+    return {
+        k: v for k, v in vars(args).items() if k not in ("output", "question", "smoke")
+    }
+
 
 # ------------------------------------------------ the network's reference path
 
@@ -167,7 +199,7 @@ def gemm_peak(clock=time.perf_counter, size=2048, repeat=5):
 
 def time_network(args):
     """Interleave training steps and predictions of each variant."""
-    preset = SIZES[args.size]
+    preset = network_preset(args)
     n_classes = 4
     rng = np.random.default_rng(0)
     codes = torch.from_numpy(
@@ -262,11 +294,12 @@ def time_network(args):
 
 def run_network(args):
     torch.set_num_threads(args.threads or torch.get_num_threads())
-    preset = SIZES[args.size]
+    preset = network_preset(args)
     clock = CLOCKS[args.clock]
-    before = gemm_peak(clock)
+    gemm = {"size": 256, "repeat": 1} if args.smoke else {}
+    before = gemm_peak(clock, **gemm)
     step_s, predict_s = time_network(args)
-    after = gemm_peak(clock)  # before and after: the better estimate
+    after = gemm_peak(clock, **gemm)  # before and after: the better estimate
     rates = {name: max(before[name], after[name]) for name in before}
     peak_kernel = max(rates, key=rates.get)
     peak = rates[peak_kernel]
@@ -326,7 +359,7 @@ def run_network(args):
     name = args.output or (
         f"network_speed_cpu_{args.max_length}_batch_{args.batch_size}"
     )
-    path = write_result(
+    write_result(
         name,
         {
             "question": "CPU training and prediction throughput of the network "
@@ -335,9 +368,7 @@ def run_network(args):
             "command": command_line(),
             "device": "cpu",
             "torch_threads": torch.get_num_threads(),
-            "settings": {
-                k: v for k, v in vars(args).items() if k not in ("output", "question")
-            },
+            "settings": settings(args),
             "gemm_peak_gflop_per_s": peak,
             "gemm_peak_kernel": peak_kernel,
             "dense_kernels_gflop_per_s": rates,
@@ -356,22 +387,29 @@ def run_network(args):
                 f"prediction {predict[inference]['ratio_to_reference']:.2f}x"
             ),
         },
+        smoke=args.smoke,
     )
-    print(f"wrote {path}")
 
 
 # -------------------------------------------------- the estimator's overhead
 
 
-def _sync(device):
+def native_bf16(device: str) -> bool:
+    """Whether ``device`` computes bfloat16 natively (CUDA, or the CPU's ``BF16``)."""
+    if device.startswith("cuda"):
+        return torch.cuda.is_bf16_supported()
+    return BF16
+
+
+def autocast(device: str, enabled: bool):
+    return torch.autocast(
+        torch.device(device).type, dtype=torch.bfloat16, enabled=enabled
+    )
+
+
+def sync(device: str) -> None:
     if device.startswith("cuda"):
         torch.cuda.synchronize()
-
-
-def _autocast(device):
-    if device.startswith("cuda") and torch.cuda.is_bf16_supported():
-        return torch.autocast("cuda", dtype=torch.bfloat16)
-    return torch.autocast("cpu", enabled=False)
 
 
 def make_data(n_samples, max_length, n_classes, seed=0):
@@ -382,10 +420,11 @@ def make_data(n_samples, max_length, n_classes, seed=0):
 
 
 def time_estimator(X, y, args, device):
-    from sklearn_charcnn import CharCNNClassifier
-
+    preset = network_preset(args)
     clf = CharCNNClassifier(
         size=args.size,
+        n_filters=preset["n_filters"],
+        fc_width=preset["fc_width"],
         max_epochs=args.epochs,
         batch_size=args.batch_size,
         validation_fraction=0,
@@ -393,52 +432,54 @@ def time_estimator(X, y, args, device):
         device=device,
         random_state=0,
     )
-    _sync(device)
+    sync(device)
     start = time.perf_counter()
     clf.fit(X, y)
-    _sync(device)
+    sync(device)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
     clf.predict(X)
-    _sync(device)
+    sync(device)
     return fit_s, time.perf_counter() - start
 
 
 def time_plain_loop(X, y, args, device):
-    """The same training as the estimator, written out by hand."""
-    from sklearn_charcnn.classifier import RECIPES, _WarmupCosine
+    """The estimator's training and prediction as a plain PyTorch loop.
 
+    Every training setting comes from ``RECIPES["default"]``; the schedule
+    is the recipe's own object, whose ``callback`` gives the scheduler
+    class, its arguments and whether it steps per batch or per epoch. As
+    with ``precision="auto"``, training runs under bf16 autocast where the
+    device computes bf16 natively, prediction on CUDA only.
+    """
     recipe = RECIPES["default"]
-    preset = SIZES[args.size]
+    preset = network_preset(args)
+    train_bf16 = native_bf16(device)
     torch.manual_seed(0)
+    sync(device)
     start = time.perf_counter()
     module = CharCNNModule(
-        n_codes=256,
+        n_codes=256,  # uint8 codes, as the estimator builds it by default
         input_length=X.shape[1],
         n_classes=int(y.max()) + 1,
         n_filters=preset["n_filters"],
         fc_width=preset["fc_width"],
         batch_norm=recipe["batch_norm"],
     )
-    init_weights(module, recipe["init"])
+    init_weights(module, recipe["init"], std=preset["init_std"])
     module.to(device)
     optimizer = recipe["optimizer"](
         module.parameters(), lr=recipe["lr"], **recipe["optimizer_kwargs"]
     )
-    steps = math.ceil(len(X) / args.batch_size)
-    total = args.epochs * steps
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        _WarmupCosine(total, max(1, round(recipe["warmup_fraction"] * total))),
-    )
+    steps_per_epoch = math.ceil(len(X) / args.batch_size)
+    schedule = recipe["schedule"].callback(args.epochs, steps_per_epoch)
+    scheduler = schedule.policy(optimizer, **schedule.kwargs)
     codes = torch.from_numpy(X).to(device)  # uint8 on the device
     labels = torch.from_numpy(y).to(device)
     module.train()
     for _ in range(args.epochs):
-        order = torch.randperm(len(X), device=device)
-        for i in range(0, len(X), args.batch_size):
-            batch = order[i : i + args.batch_size]
-            with _autocast(device):
+        for batch in torch.randperm(len(X), device=device).split(args.batch_size):
+            with autocast(device, train_bf16):
                 logits = module(codes[batch]).float()
             loss = F.cross_entropy(
                 logits, labels[batch], label_smoothing=recipe["label_smoothing"]
@@ -446,23 +487,104 @@ def time_plain_loop(X, y, args, device):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            schedule.step()
-    module.fold_batch_norm()
-    _sync(device)
+            if schedule.step_every == "batch":
+                scheduler.step()
+        if schedule.step_every == "epoch":
+            scheduler.step()
+    if recipe["batch_norm"]:
+        module.fold_batch_norm()
+    sync(device)
     fit_s = time.perf_counter() - start
     start = time.perf_counter()
     module.eval()
-    predictions = []
-    with torch.inference_mode(), _autocast(device):
-        for i in range(0, len(X), args.batch_size):
-            logits = module(codes[i : i + args.batch_size]).float()
-            predictions.append(logits.softmax(1).argmax(1).cpu())
+    predict_bf16 = train_bf16 and device.startswith("cuda")
+    with torch.inference_mode(), autocast(device, predict_bf16):
+        predictions = [
+            module(batch).float().softmax(1).argmax(1).cpu()
+            for batch in codes.split(args.batch_size)
+        ]
     torch.cat(predictions).numpy()
-    _sync(device)
+    sync(device)
     return fit_s, time.perf_counter() - start
 
 
-def main():
+def run_estimator(args):
+    device = args.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    X, y = make_data(args.n_samples, args.max_length, n_classes=4)
+    # Warm up both paths (allocators, cuDNN autotuning, thread pools).
+    small = argparse.Namespace(**{**vars(args), "epochs": 1})
+    warm = slice(0, 2 * args.batch_size)
+    time_estimator(X[warm], y[warm], small, device)
+    time_plain_loop(X[warm], y[warm], small, device)
+    # Interleave the repeats so that drifts in machine load hit both alike.
+    runs = {"estimator": [], "plain": []}
+    for _ in range(args.repeat):
+        runs["estimator"].append(time_estimator(X, y, args, device))
+        runs["plain"].append(time_plain_loop(X, y, args, device))
+    result = {}
+    for name, times in runs.items():
+        fit_s, predict_s = min(t[0] for t in times), min(t[1] for t in times)
+        result[name] = {
+            "fit_s": fit_s,
+            "predict_s": predict_s,
+            "train_samples_per_s": args.n_samples * args.epochs / fit_s,
+            "predict_samples_per_s": args.n_samples / predict_s,
+        }
+    estimator, plain = result["estimator"], result["plain"]
+    fit_ratio = estimator["train_samples_per_s"] / plain["train_samples_per_s"]
+    predict_ratio = estimator["predict_samples_per_s"] / plain["predict_samples_per_s"]
+    print(
+        f"device={device} size={args.size} max_length={args.max_length} "
+        f"n_samples={args.n_samples} epochs={args.epochs} "
+        f"batch_size={args.batch_size}"
+    )
+    print(f"{'':12s}{'train samples/s':>18s}{'predict samples/s':>20s}")
+    for name, row in result.items():
+        print(
+            f"{name:12s}{row['train_samples_per_s']:18.1f}"
+            f"{row['predict_samples_per_s']:20.1f}"
+        )
+    print(f"{'ratio':12s}{fit_ratio:18.3f}{predict_ratio:20.3f}")
+    write_result(
+        args.output or f"classifier_speed_{torch.device(device).type}",
+        {
+            "question": "CharCNNClassifier fit/predict throughput vs a plain "
+            "PyTorch loop over the same network and data",
+            "command": command_line(),
+            "summary": (
+                f"{args.size} network, max_length={args.max_length}, "
+                f"{args.n_samples:,} documents, minibatches of {args.batch_size}, "
+                f"on {device}: {estimator['train_samples_per_s']:,.0f} training "
+                f"samples/s for the estimator against "
+                f"{plain['train_samples_per_s']:,.0f} for a plain PyTorch loop "
+                f"(ratio {fit_ratio:.3f}); prediction "
+                f"{estimator['predict_samples_per_s']:,.0f} against "
+                f"{plain['predict_samples_per_s']:,.0f} samples/s (ratio "
+                f"{predict_ratio:.3f})"
+            ),
+            "device": device,
+            "settings": settings(args),
+            "results": result,
+            "fit_ratio_estimator_over_plain": fit_ratio,
+            "predict_ratio_estimator_over_plain": predict_ratio,
+        },
+        smoke=args.smoke,
+    )
+
+
+def time_fit_estimator():
+    """asv-style entry: one small CPU fit of the estimator."""
+    args = argparse.Namespace(size="small", epochs=1, batch_size=128, smoke=False)
+    X, y = make_data(512, 256, 4)
+    time_estimator(X, y, args, "cpu")
+
+
+# ------------------------------------------------------------------ options
+
+
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--question",
@@ -496,7 +618,12 @@ def main():
         "on a loaded machine)",
     )
     parser.add_argument("--output", default=None, help="result name (JSON)")
-    args = parser.parse_args()
+    add_smoke_option(parser)
+    return parser.parse_args(argv)
+
+
+def ask(args) -> None:
+    """Answer ``args.question`` with the options that question uses."""
     if args.question == "network":
         args.batch_size = args.batch_size or 32
         del args.device, args.epochs
@@ -507,81 +634,13 @@ def main():
     run_estimator(args)
 
 
-def run_estimator(args):
-    device = args.device
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-
-    X, y = make_data(args.n_samples, args.max_length, n_classes=4)
-    # Warm up both paths (allocators, cuDNN autotuning, thread pools).
-    small = argparse.Namespace(**{**vars(args), "epochs": 1})
-    time_estimator(X[: 2 * args.batch_size], y[: 2 * args.batch_size], small, device)
-    time_plain_loop(X[: 2 * args.batch_size], y[: 2 * args.batch_size], small, device)
-
-    # Interleave the repeats so that drifts in machine load hit both alike.
-    runs = {"estimator": [], "plain": []}
-    for _ in range(args.repeat):
-        runs["estimator"].append(time_estimator(X, y, args, device))
-        runs["plain"].append(time_plain_loop(X, y, args, device))
-    n_train = args.n_samples * args.epochs
-    result = {}
-    for name, times in runs.items():
-        fit_s = min(t[0] for t in times)
-        predict_s = min(t[1] for t in times)
-        result[name] = {
-            "fit_s": fit_s,
-            "predict_s": predict_s,
-            "train_samples_per_s": n_train / fit_s,
-            "predict_samples_per_s": args.n_samples / predict_s,
-        }
-    fit_ratio = (
-        result["estimator"]["train_samples_per_s"]
-        / result["plain"]["train_samples_per_s"]
-    )
-    predict_ratio = (
-        result["estimator"]["predict_samples_per_s"]
-        / result["plain"]["predict_samples_per_s"]
-    )
-    print(
-        f"device={device} size={args.size} max_length={args.max_length} "
-        f"n_samples={args.n_samples} epochs={args.epochs} "
-        f"batch_size={args.batch_size}"
-    )
-    print(f"{'':12s}{'train samples/s':>18s}{'predict samples/s':>20s}")
-    for name in ("estimator", "plain"):
-        print(
-            f"{name:12s}{result[name]['train_samples_per_s']:18.1f}"
-            f"{result[name]['predict_samples_per_s']:20.1f}"
-        )
-    print(f"{'ratio':12s}{fit_ratio:18.3f}{predict_ratio:20.3f}")
-    name = args.output or f"classifier_speed_{torch.device(device).type}"
-    path = write_result(
-        name,
-        {
-            "question": "CharCNNClassifier fit/predict throughput vs a plain "
-            "PyTorch loop over the same network and data",
-            "command": command_line(),
-            "summary": (
-                f"estimator / plain loop: training {fit_ratio:.2f}, prediction "
-                f"{predict_ratio:.2f} (1.0 = no overhead)"
-            ),
-            "device": device,
-            "settings": {
-                k: v for k, v in vars(args).items() if k not in ("output", "question")
-            },
-            "results": result,
-            "fit_ratio_estimator_over_plain": fit_ratio,
-            "predict_ratio_estimator_over_plain": predict_ratio,
-        },
-    )
-    print(f"wrote {path}")
-
-
-def time_fit_estimator():
-    """asv-style entry: one small CPU fit of the estimator."""
-    args = argparse.Namespace(size="small", epochs=1, batch_size=128)
-    X, y = make_data(512, 256, 4)
-    time_estimator(X, y, args, "cpu")
+def main(argv=None):
+    args = parse_args(argv)
+    if not args.smoke:
+        ask(args)
+        return
+    for question, smoke in SMOKE.items():
+        ask(argparse.Namespace(**{**vars(args), "question": question, **smoke}))
 
 
 if __name__ == "__main__":

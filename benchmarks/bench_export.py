@@ -24,9 +24,10 @@ Reports documents/s and each path's ratio to ``pipeline``, the best of
 ``--repeat`` runs.
 
 Run: ``python benchmarks/bench_export.py [--size small] [--max-length 256]
-[--n-docs 2000] [--batch-size 128] [--threads 1] [--clock cpu|wall]``. On a machine shared with other
-work, the default ``--threads 1 --clock cpu`` counts only the time the
-process computed.
+[--n-docs 2000] [--batch-size 128] [--threads 1] [--clock cpu|wall]``. On a
+machine shared with other work, the default ``--threads 1 --clock cpu``
+counts only the time the process computed. ``--smoke`` exports a tiny
+network and serves a handful of documents, writing no record.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _common import CLOCKS, best_of, command_line, one_epoch_ag_model, write_result
+from _common import (
+    CLOCKS,
+    add_smoke_option,
+    best_of,
+    command_line,
+    one_epoch_ag_model,
+    write_result,
+)
 
 from sklearn_charcnn.export import encode, export_onnx, export_torch
 
@@ -55,7 +63,12 @@ def parse_args(argv=None):
     parser.add_argument("--clock", default="cpu", choices=sorted(CLOCKS))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", default="export_serving_cpu")
-    return parser.parse_args(argv)
+    add_smoke_option(parser)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.max_length, args.n_train, args.n_docs = 128, 32, 16
+        args.batch_size, args.n_single, args.repeat = 8, 2, 1
+    return args
 
 
 def batched(function, items, batch_size):
@@ -74,6 +87,7 @@ def main(argv=None):
         max_length=args.max_length,
         n_train=args.n_train,
         n_docs=args.n_docs,
+        smoke=args.smoke,
         batch_size=args.batch_size,
     )
     quantizer = model[0]
@@ -165,14 +179,16 @@ def main(argv=None):
             f"{row['speedup_over_pipeline']:10.2f}"
         )
     ratio = results["onnxruntime"]["ratio_to_pipeline"]
-    path = write_result(
+    write_result(
         args.output,
         {
             "question": "Serving throughput, raw text to probabilities, of the "
             "ONNX and torch.export exports against pipeline.predict_proba on CPU",
             "command": command_line(argv),
             "device": "cpu",
-            "settings": {k: v for k, v in vars(args).items() if k != "output"},
+            "settings": {
+                k: v for k, v in vars(args).items() if k not in ("output", "smoke")
+            },
             "onnxruntime": onnxruntime.__version__,
             "export_seconds": {"onnx": onnx_export_s, "torch.export": torch_export_s},
             "results": results,
@@ -193,8 +209,8 @@ def main(argv=None):
                 f"than the pipeline ({latency['pipeline']['ms_per_document']:.1f} ms)"
             ),
         },
+        smoke=args.smoke,
     )
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -27,27 +27,34 @@ seconds per search, the speed-ups, the torch threads of each way's workers,
 and whether every split's accuracy and log-loss equal the reference's.
 
 Run: ``python benchmarks/bench_grid_search_dask.py --max-epochs 4``
-(minutes on 2 idle CPU cores; fewer epochs leave the small network at
-chance level on 800 training articles); ``--n-docs 600`` for a quicker run. Speed-ups are only meaningful
-on an otherwise idle machine: the load average at start and end is recorded
-with the result.
+(fewer epochs leave the small network at chance level on 800 training
+articles); ``--n-docs 600`` for a quicker run. Speed-ups are only
+meaningful on an otherwise idle machine: the load average at start and end
+is recorded with the result. ``--smoke`` runs the four ways on 200 articles,
+2 learning rates x 2 folds of a tiny network, and writes no record.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 
 import joblib
 import numpy as np
-from _common import write_result
+from _common import (
+    SMOKE_CHARCNN,
+    SMOKE_DOCS,
+    SMOKE_NETWORK,
+    add_smoke_option,
+    command_line,
+    write_result,
+)
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklearn_charcnn import CharCNNClassifier, CharQuantizer
-from sklearn_charcnn.datasets import load_ag_news
+from sklearn_charcnn.compare import load_corpus
 
 NAME = "grid_search_dask"
 GRID = {"charcnnclassifier__lr": [2.5e-4, 5e-4, 1e-3, 2e-3]}
@@ -72,11 +79,13 @@ def make_search(args):
             max_epochs=args.max_epochs,
             validation_fraction=0,
             random_state=0,
+            **(SMOKE_NETWORK if args.smoke else {}),
         ),
     )
+    grid = {key: values[:2] for key, values in GRID.items()} if args.smoke else GRID
     return GridSearchCV(
         model,
-        GRID,
+        grid,
         cv=StratifiedKFold(args.folds, shuffle=True, random_state=0),
         scoring=SCORING,
         refit=False,
@@ -172,11 +181,20 @@ def main(argv=None):
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", default=None, help="result name (JSON)")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.n_docs, args.folds = SMOKE_DOCS, 2
+        args.max_length = SMOKE_CHARCNN["max_length"]
+        args.max_epochs = SMOKE_CHARCNN["max_epochs"]
 
-    X, y = load_ag_news(return_X_y=True)
+    corpus = load_corpus()
     X, _, y, _ = train_test_split(
-        X, y, train_size=args.n_docs, stratify=y, random_state=0
+        corpus.data,
+        corpus.target,
+        train_size=args.n_docs,
+        stratify=corpus.target,
+        random_state=0,
     )
     load_start = os.getloadavg()
     runs = {}
@@ -229,7 +247,7 @@ def main(argv=None):
     print("split accuracy (candidates x folds):")
     print(accuracy)
 
-    n_candidates = len(GRID["charcnnclassifier__lr"])
+    n_candidates = len(ways[REFERENCE]["mean_fit_seconds"])
     parallel_identical = all(
         ways[way][f"log_loss_identical_to_{REFERENCE}"]
         and ways[way][f"accuracy_identical_to_{REFERENCE}"]
@@ -260,24 +278,25 @@ def main(argv=None):
         f". Load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end."
     )
     print(summary)
-    path = write_result(
+    write_result(
         args.output or NAME,
         {
             "question": "Wall time of a char-CNN GridSearchCV run sequentially, "
             "with loky n_jobs=2 and on a 2-worker Dask LocalCluster, and whether "
             "the scores are identical",
             "reference": REFERENCE,
-            "command": "python benchmarks/bench_grid_search_dask.py "
-            + " ".join(sys.argv[1:] if argv is None else argv),
-            "settings": {k: v for k, v in vars(args).items() if k != "output"},
+            "command": command_line(argv),
+            "settings": {
+                k: v for k, v in vars(args).items() if k not in ("output", "smoke")
+            },
             "grid": GRID,
             "load_average_start": load_start,
             "load_average_end": load_end,
             "ways": ways,
             "summary": summary,
         },
+        smoke=args.smoke,
     )
-    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -22,40 +22,54 @@ reported too (MB per CPU second), which a busy machine disturbs least.
 Data: the 25,000 IMDB training reviews from ``../shared/data``, or generated
 text when that folder is absent.
 
-Run: ``python benchmarks/bench_quantizer.py [--n-docs N]``
+Run: ``python benchmarks/bench_quantizer.py [--n-docs N]``; ``--smoke``
+encodes 50 documents once and writes no record.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import lzma
+import codecs
 import os
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-from _common import SHARED_DATA, write_result  # noqa: E402
+from _common import (  # noqa: E402
+    SHARED_DATA,
+    add_smoke_option,
+    command_line,
+    write_result,
+)
 
-from sklearn_charcnn.quantizer import _TO_NUL, CharQuantizer  # noqa: E402
+from sklearn_charcnn.compare import format_table  # noqa: E402
+from sklearn_charcnn.datasets import fetch_imdb  # noqa: E402
+from sklearn_charcnn.quantizer import CharQuantizer  # noqa: E402
+
+SMOKE_TEXTS = 50
+"""Documents of a smoke run."""
+
+# The reference's encoding error handler: one NUL (code 0) per character
+# latin-1 cannot encode.
+TO_NUL = "one_block.to_nul"
+codecs.register_error(TO_NUL, lambda err: ("\0" * (err.end - err.start), err.end))
 
 
 def load_documents(n_docs: int | None) -> tuple[list[str], str]:
-    path = SHARED_DATA / "imdb" / "train.csv.xz"
-    if path.is_file():
-        with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
-            docs = [row["text"] for row in csv.DictReader(handle)]
+    """The IMDB training reviews, or generated text without the shared data."""
+    try:
+        docs = fetch_imdb(
+            "train", data_home=SHARED_DATA, download_if_missing=False, return_X_y=True
+        )[0]
         source = "IMDB train (25,000 reviews)"
-    else:
+    except OSError:
         rng = np.random.default_rng(0)
         alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz ,.!?'ABCDE0123"))
-        lengths = rng.integers(200, 2600, size=25_000)
+        lengths = rng.integers(200, 2600, size=n_docs or 25_000)
         docs = ["".join(rng.choice(alphabet, size=n)) for n in lengths]
-        source = "generated text (25,000 documents, 200-2,600 characters)"
-    if n_docs is not None:
-        docs = docs[:n_docs]
-    return docs, source
+        source = f"generated text ({len(docs):,} documents, 200-2,600 characters)"
+    return list(docs[:n_docs]), source
 
 
 def naive_loop(docs, vocabulary, max_length, lowercase=True):
@@ -100,7 +114,6 @@ def one_block_transform(quantizer, docs):
             for upper in range(ord("A"), ord("Z") + 1):
                 byte_table[upper] = byte_table[upper + 32]
         byte_table = byte_table.tobytes()
-    docs = quantizer._validate_documents(docs)
     narrow = byte_table is not None
     if quantizer.lowercase_ and narrow:
         kept = [
@@ -113,7 +126,7 @@ def one_block_transform(quantizer, docs):
     lengths = np.fromiter(map(len, kept), dtype=np.intp, count=len(kept))
     text = "".join(kept)
     if narrow:
-        raw = text.encode("latin-1", _TO_NUL).translate(byte_table)
+        raw = text.encode("latin-1", TO_NUL).translate(byte_table)
         codes = np.frombuffer(raw, dtype=np.uint8)
     else:
         points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
@@ -205,11 +218,21 @@ def time_quantizers(docs, max_length, repeat):
     }
 
 
+def time_ratio(row) -> float:
+    """A method's time over that of ``CharQuantizer`` on one thread."""
+    if "one_thread_speedup" in row:
+        return 1 / row["one_thread_speedup"]
+    return row.get("charquantizer_speedup", 1.0)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-docs", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.n_docs, args.repeat = SMOKE_TEXTS, 1
     docs, source = load_documents(args.n_docs)
     longest = max(len(d) for d in docs)
     runs = [
@@ -221,19 +244,19 @@ def main(argv=None):
             f"\n{source}: {len(docs)} docs, {run['input_mb']} MB, "
             f"max_length={run['max_length']}, {run['encoded_mchars']} M chars encoded"
         )
-        print(
-            f"{'method':<25}{'seconds':>9}{'input MB/s':>12}{'M chars/s':>11}"
-            f"{'ratio':>8}{'MB/CPU s':>10}  (ratio: its time / charquantizer's)"
-        )
-        for name, row in run["results"].items():
-            ratio = row.get("charquantizer_speedup", 1.0)
-            if "one_thread_speedup" in row:
-                ratio = 1 / row["one_thread_speedup"]
-            print(
-                f"{name:<25}{row['seconds']:>9.3f}{row['input_mb_per_s']:>12.1f}"
-                f"{row['mchars_per_s']:>11.2f}{ratio:>7.2f}x"
-                f"{row['input_mb_per_cpu_s']:>10.1f}"
-            )
+        header = ["method", "seconds", "input MB/s", "M chars/s", "ratio", "MB/CPU s"]
+        rows = [
+            [
+                name,
+                f"{row['seconds']:.3f}",
+                f"{row['input_mb_per_s']:.1f}",
+                f"{row['mchars_per_s']:.2f}",
+                f"{time_ratio(row):.2f}x",
+                f"{row['input_mb_per_cpu_s']:.1f}",
+            ]
+            for name, row in run["results"].items()
+        ]
+        print(format_table(header, rows))
     paper = runs[0]["results"]
     two = paper["charquantizer_2_threads"]
     summary = (
@@ -244,21 +267,19 @@ def main(argv=None):
         f"{paper['naive_loop']['charquantizer_speedup']}x a naive loop, "
         f"{paper['keras_style']['charquantizer_speedup']}x Keras-style"
     )
-    command = "python benchmarks/bench_quantizer.py"
-    if args.n_docs is not None:
-        command += f" --n-docs {args.n_docs}"
-    path = write_result(
+    write_result(
         "quantizer_speed",
         {
-            "command": command,
+            "question": __doc__.splitlines()[0],
+            "command": command_line(argv),
             "summary": summary,
             "data": source,
             "n_docs": len(docs),
             "threads": [1, 2],
             "runs": runs,
         },
+        smoke=args.smoke,
     )
-    print(f"\nwrote {path.relative_to(path.parents[2])}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ The codes are checked byte-identical to the reference.
 A ratio of 1.0 means no memory besides the output; the documents themselves
 exist before the call and are not counted.
 
-Run: ``python benchmarks/bench_quantizer_memory.py [--n-docs N]``
+Run: ``python benchmarks/bench_quantizer_memory.py [--n-docs N]``;
+``--smoke`` measures 200 documents and writes no record.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import gc
 import tracemalloc
 
 import numpy as np
-from _common import write_result
-from bench_quantizer import load_documents, one_block_transform
+from _common import add_smoke_option, command_line, write_result
+from bench_quantizer import SMOKE_TEXTS, load_documents, one_block_transform
 
 from sklearn_charcnn.quantizer import CharQuantizer
 
@@ -60,8 +61,11 @@ def main(argv=None):
         help="documents per batch (the data repeated as needed)",
     )
     parser.add_argument("--max-length", type=int, default=1014)
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
-    base, source = load_documents(None)
+    if args.smoke:
+        args.n_docs = 4 * SMOKE_TEXTS
+    base, source = load_documents(SMOKE_TEXTS if args.smoke else None)
     docs = (base * (args.n_docs // len(base) + 1))[: args.n_docs]
 
     rows = {}
@@ -111,15 +115,12 @@ def main(argv=None):
         f"({paper['one_block (former)']['peak_over_output']}x with the former "
         "one-block implementation)"
     )
-    command = "python benchmarks/bench_quantizer_memory.py"
-    if args.n_docs != 200_000:
-        command += f" --n-docs {args.n_docs}"
-    if args.max_length != 1014:
-        command += f" --max-length {args.max_length}"
-    path = write_result(
+    write_result(
         "quantizer_memory",
         {
-            "command": command,
+            "question": "How much memory does CharQuantizer.transform take "
+            "beyond its output?",
+            "command": command_line(argv),
             "summary": summary,
             "data": f"{source}, repeated to {len(docs):,} documents",
             "n_docs": len(docs),
@@ -127,8 +128,9 @@ def main(argv=None):
             "measure": "tracemalloc peak during transform / output bytes",
             "results": rows,
         },
+        smoke=args.smoke,
     )
-    print(f"\n{summary}\nwrote {path.relative_to(path.parents[2])}")
+    print(summary)
 
 
 if __name__ == "__main__":

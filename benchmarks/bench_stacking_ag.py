@@ -18,35 +18,40 @@ function. Four models are scored on the same test articles:
     ``VotingClassifier(voting="soft", weights=[1 - w, w])`` of the two:
     ``w``, the char-CNN's share, is chosen among 0, 0.05, ..., 1 on the
     training split only, by the mean accuracy over 5 stratified folds
-    (``StratifiedKFold(5, shuffle=True, random_state=0)``; ``--folds``) of the blended
-    out-of-fold probabilities (``cross_val_predict(...,
-    method="predict_proba")``, the same folds for both models). Both models
-    are then refitted on the whole training split; the voter holds them as
-    ``FrozenEstimator`` so it does not fit them again.
+    (:func:`~sklearn_charcnn.compare.split_indices` with ``cv=5``;
+    ``--folds``) of the blended out-of-fold probabilities
+    (``cross_val_predict(..., method="predict_proba")``, the same folds for
+    both models). The voter holds the two models fitted on the whole
+    training split as ``FrozenEstimator`` so it does not fit them again.
 ``stack``
     What ``StackingClassifier(estimators, final_estimator=LogisticRegression(),
     cv=those folds, stack_method="predict_proba")`` fits: a
     ``LogisticRegression()`` on the two models' out-of-fold probabilities,
-    over the two models refitted on the whole training split. The
-    out-of-fold probabilities are computed once and shared with
-    ``soft-vote``, instead of fitting every char-CNN twice per fold;
-    ``--check-stacking`` also fits the real ``StackingClassifier`` and
-    records how far its test probabilities are from these.
+    over the two fitted models. The out-of-fold probabilities are computed
+    once and shared with ``soft-vote``, instead of fitting every char-CNN
+    twice per fold; ``--check-stacking`` also fits the real
+    ``StackingClassifier`` and records how far its test probabilities are
+    from these.
 
-Every model gets its test accuracy with a 95% bootstrap interval and
-McNemar's test against ``tfidf-word`` (the :mod:`sklearn_charcnn.compare`
-record and statistics); the result also holds the weight's CV curve (and,
-for reading only, its test curve) and the fit times. The blends' fit times
-include the five out-of-fold fits of each model and the two refits.
+The two base models are fitted and scored by
+:func:`~sklearn_charcnn.compare.evaluate`; the blends' rows are scored by the
+same pieces (:func:`~sklearn_charcnn.compare.fold_record`,
+:func:`~sklearn_charcnn.compare.model_result`, a 95% bootstrap interval) and
+tested against ``tfidf-word`` with McNemar's test
+(:meth:`~sklearn_charcnn.compare.PairedTest.from_correct`). The record also
+holds the weight's CV curve (and, for reading only, its test curve) and the
+fit times. The blends' fit times include the out-of-fold fits of each model
+and the two fits on the whole training split.
 
-Run: ``python benchmarks/bench_stacking_ag.py`` (six char-CNN fits, 15 to
-20 minutes on 2 CPU cores) writes ``results/stacking_ag.json``.
-``--augment-per-epoch 4 --ensemble 5 --folds 3`` blends the vote of five
-augmented char-CNNs instead (twenty char-CNN fits, about 50 minutes) and
-writes ``results/stacking_ag_pe4_vote5_f3.json``. A smoke run,
-``python benchmarks/bench_stacking_ag.py --n-docs 400 --max-epochs 1
---check-stacking``, writes ``results/stacking_ag_n400_e1.json``: every
-option names the result after itself, so no run replaces another.
+Run: ``python benchmarks/bench_stacking_ag.py`` (six char-CNN fits) writes
+``results/stacking_ag.json``; ``--augment-per-epoch 4 --ensemble 5 --folds
+3`` blends the vote of five augmented char-CNNs instead (twenty char-CNN
+fits) and writes ``results/stacking_ag_pe4_vote5_f3.json``. Every option
+names the result after itself (``--n-docs 400 --max-epochs 1`` writes
+``stacking_ag_n400_e1.json``), so no run replaces another. Each record's
+``wall_s`` says how long it took. ``--smoke`` runs every step, the check
+included, on 200 articles with a tiny char-CNN and 2 folds, and writes no
+record.
 """
 
 from __future__ import annotations
@@ -56,29 +61,30 @@ import sys
 import time
 
 import numpy as np
-from _common import command_line, write_result
+from _common import (
+    SMOKE_CHARCNN,
+    SMOKE_DOCS,
+    add_smoke_option,
+    command_line,
+    write_result,
+)
 from sklearn.base import clone
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import (
-    StratifiedKFold,
-    cross_val_predict,
-    cross_val_score,
-    train_test_split,
-)
+from sklearn.model_selection import cross_val_predict, cross_val_score, train_test_split
 
-from sklearn_charcnn._stats import bootstrap_accuracy_ci, format_p_value
 from sklearn_charcnn.compare import (
-    ModelResult,
+    FittedModel,
     PairedTest,
-    _splits,
     charcnn_params,
     evaluate,
+    fold_record,
     load_corpus,
     machine_info,
     make_models,
+    model_result,
+    split_indices,
 )
 
 NAME = "stacking_ag"
@@ -91,60 +97,7 @@ WEIGHTS = np.round(np.linspace(0.0, 1.0, 21), 2)
 RANDOM_STATE = 0
 
 
-def _stack_features(probabilities):
-    """The final estimator's input, as ``StackingClassifier`` builds it.
-
-    The models' probabilities side by side, in the estimators' order; with
-    two classes only the second column of each (the first is redundant).
-    """
-    return np.hstack([p[:, 1:] if p.shape[1] == 2 else p for p in probabilities])
-
-
-def _row(name, y_test, y_pred, *, fit_s, predict_s, device, n_train, params):
-    """A comparison row for a model scored outside ``evaluate``."""
-    correct = y_pred == y_test
-    fold = {
-        "accuracy": float(correct.mean()),
-        "macro_f1": float(f1_score(y_test, y_pred, average="macro")),
-        "fit_s": fit_s,
-        "predict_s": predict_s,
-        "n_train": n_train,
-        "n_test": len(y_test),
-        "params": params,
-    }
-    return ModelResult(
-        name=name,
-        accuracy=fold["accuracy"],
-        # The same interval as evaluate's rows (10,000 draws, seed 0).
-        accuracy_ci=bootstrap_accuracy_ci(int(correct.sum()), len(correct)),
-        macro_f1=fold["macro_f1"],
-        fit_s=fit_s,
-        predict_s=predict_s,
-        device=device,
-        n_train=n_train,
-        n_test=len(y_test),
-        params=params,
-        folds=[fold],
-    )
-
-
-def _verdict(name, row, baseline, test):
-    difference = 100 * (row.accuracy - baseline.accuracy)
-    p_value = format_p_value(test.p_value)
-    p_value = p_value if p_value.startswith("<") else f"= {p_value}"
-    if difference > 0 and test.p_value < 0.05:
-        answer = "the char-CNN adds to TF-IDF"
-    elif difference > 0:
-        answer = "a gain not distinguishable at the 5% level"
-    else:
-        answer = "the char-CNN adds nothing here"
-    return (
-        f"{name} {row.accuracy:.4f} against {BASELINE} {baseline.accuracy:.4f} "
-        f"({difference:+.1f} points, McNemar p {p_value}): {answer}"
-    )
-
-
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=QUESTION)
     parser.add_argument(
         "--n-docs",
@@ -186,14 +139,16 @@ def main(argv=None):
         "are from those of the shared out-of-fold version",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
-    started = time.perf_counter()
+    if args.smoke:
+        args.n_docs, args.folds, args.check_stacking = SMOKE_DOCS, 2, True
+    return args
 
-    def log(message):
-        if not args.quiet:
-            print(message, file=sys.stderr, flush=True)
 
-    name = NAME + "".join(
+def result_name(args) -> str:
+    """``stacking_ag`` followed by every option given, e.g. ``_pe4_vote5_f3``."""
+    return NAME + "".join(
         f"_{prefix}{value}"
         for prefix, value in (
             ("n", args.n_docs),
@@ -206,78 +161,41 @@ def main(argv=None):
         if value is not None
     )
 
-    corpus = load_corpus()
-    X, y, corpus_name = corpus.data, corpus.target, corpus.name
-    if args.n_docs is not None and args.n_docs < len(X):
-        # The subsample of run_comparison(n_samples=...).
-        X, _, y, _ = train_test_split(
-            X, y, train_size=args.n_docs, stratify=y, random_state=RANDOM_STATE
-        )
-        corpus_name += f", stratified subsample of {args.n_docs:,}"
-    charcnn = charcnn_params(
-        {
-            key: value
-            for key, value in (
-                ("max_epochs", args.max_epochs),
-                ("max_length", args.max_length),
-            )
-            if value is not None
-        }
-    )
-    n_folds = args.folds or N_FOLDS
-    models = make_models(
-        [BASELINE, CHARCNN],
-        charcnn=charcnn,
-        augment=args.augment_per_epoch or 0,
-        augment_per_epoch=args.augment_per_epoch is not None,
-        ensemble=args.ensemble or 1,
-        random_state=RANDOM_STATE,
-    )
 
-    # The base models on compare's split: evaluate fits them in place on the
-    # training split and scores them on the test split; the same split
-    # function and arguments give the indices the blends need.
-    comparison = evaluate(
-        models,
-        X,
-        y,
-        test_size=0.2,
-        random_state=RANDOM_STATE,
-        test_curve=False,
-        epoch_lines=not args.quiet,
-        log=log,
-        reference=BASELINE,
-    )
-    [(train, test)] = _splits(X, y, None, 0.2, RANDOM_STATE)
-    X_train, X_test = [X[i] for i in train], [X[i] for i in test]
-    y_train, y_test = y[train], y[test]
-    baseline, charcnn_row = comparison[BASELINE], comparison[CHARCNN]
-    refit_s = baseline.fit_s + charcnn_row.fit_s
+def stack_features(probabilities):
+    """The final estimator's input, as ``StackingClassifier`` builds it.
 
-    # Out-of-fold probabilities on the training split, the same folds for both.
-    splitter = StratifiedKFold(n_folds, shuffle=True, random_state=RANDOM_STATE)
-    folds = list(splitter.split(np.zeros(len(y_train)), y_train))
-    oof, oof_s, oof_fold_accuracy = {}, {}, {}
-    for model_name, model in models.items():
-        log(f"{model_name}: out-of-fold probabilities, {n_folds} folds")
+    The models' probabilities side by side, in the estimators' order; with
+    two classes only the second column of each (the first is redundant).
+    """
+    return np.hstack([p[:, 1:] if p.shape[1] == 2 else p for p in probabilities])
+
+
+def out_of_fold(models, X_train, y_train, folds, log):
+    """Each model's out-of-fold probabilities, seconds and per-fold accuracy."""
+    classes = np.unique(y_train)  # the columns of predict_proba
+    oof, seconds, accuracies = {}, {}, {}
+    for name, model in models.items():
+        log(f"{name}: out-of-fold probabilities, {len(folds)} folds")
         start = time.perf_counter()
-        oof[model_name] = cross_val_predict(
+        oof[name] = cross_val_predict(
             model, X_train, y_train, cv=folds, method="predict_proba"
         )
-        oof_s[model_name] = time.perf_counter() - start
-        predicted = models[model_name].classes_[oof[model_name].argmax(axis=1)]
-        oof_fold_accuracy[model_name] = [
-            float(np.mean(predicted[fold] == y_train[fold])) for _, fold in folds
+        seconds[name] = time.perf_counter() - start
+        predicted = classes[oof[name].argmax(axis=1)]
+        accuracies[name] = [
+            float(np.mean(predicted[test] == y_train[test])) for _, test in folds
         ]
         log(
-            f"{model_name}: out-of-fold accuracy "
-            f"{np.mean(oof_fold_accuracy[model_name]):.4f}, {oof_s[model_name]:.1f} s"
+            f"{name}: out-of-fold accuracy {np.mean(accuracies[name]):.4f}, "
+            f"{seconds[name]:.1f} s"
         )
-    shared_s = sum(oof_s.values()) + refit_s
-    classes = models[BASELINE].classes_
+    return oof, seconds, accuracies
 
-    # soft-vote: the weight by CV, then the refitted models frozen in a voter.
-    start = time.perf_counter()
+
+def weight_curve(oof, y_train, folds) -> list[dict]:
+    """The soft vote's CV accuracy for each char-CNN share ``w``."""
+    classes = np.unique(y_train)
     curve = []
     for weight in WEIGHTS:
         blend = np.average(
@@ -293,11 +211,95 @@ def main(argv=None):
                 "fold_accuracies": accuracies,
             }
         )
+    return curve
+
+
+def check_stacking(models, folds, X_train, y_train, X_test, ours, stack_pred, log):
+    """Fit sklearn's StackingClassifier on the same folds; compare its output."""
+    log("check: sklearn's StackingClassifier on the same folds")
+    stacking = StackingClassifier(
+        [(n, clone(m)) for n, m in models.items()],
+        final_estimator=LogisticRegression(),
+        cv=folds,
+        stack_method="predict_proba",
+    )
+    start = time.perf_counter()
+    stacking.fit(X_train, y_train)
+    check = {
+        "fit_s": time.perf_counter() - start,
+        "max_abs_probability_difference": float(
+            np.abs(ours - stacking.predict_proba(X_test)).max()
+        ),
+        "same_predictions": float(np.mean(stacking.predict(X_test) == stack_pred)),
+    }
+    log(f"check: {check}")
+    return check
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.perf_counter()
+
+    def log(message):
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    corpus = load_corpus()
+    X, y, corpus_name = corpus.data, corpus.target, corpus.name
+    if args.n_docs is not None and args.n_docs < len(X):
+        # The subsample of run_comparison(n_samples=...).
+        X, _, y, _ = train_test_split(
+            X, y, train_size=args.n_docs, stratify=y, random_state=RANDOM_STATE
+        )
+        corpus_name += f", stratified subsample of {args.n_docs:,}"
+    given = {"max_epochs": args.max_epochs, "max_length": args.max_length}
+    charcnn = charcnn_params(
+        {
+            **(SMOKE_CHARCNN if args.smoke else {}),
+            **{key: value for key, value in given.items() if value is not None},
+        }
+    )
+    n_folds = args.folds or N_FOLDS
+    models = make_models(
+        [BASELINE, CHARCNN],
+        charcnn=charcnn,
+        augment=args.augment_per_epoch or 0,
+        augment_per_epoch=args.augment_per_epoch is not None,
+        ensemble=args.ensemble or 1,
+        random_state=RANDOM_STATE,
+    )
+
+    # The base models on compare's split, fitted on its training part.
+    comparison = evaluate(
+        models,
+        X,
+        y,
+        random_state=RANDOM_STATE,
+        test_curve=False,
+        epoch_lines=not args.quiet,
+        log=log,
+        reference=BASELINE,
+        return_estimators=True,
+    )
+    fitted = {name: comparison.estimators[name][0] for name in models}
+    [(train, test)] = split_indices(y, random_state=RANDOM_STATE)
+    X_train, X_test = [X[i] for i in train], [X[i] for i in test]
+    y_train, y_test = y[train], y[test]
+    refit_s = comparison[BASELINE].fit_s + comparison[CHARCNN].fit_s
+
+    # Out-of-fold probabilities on the training split, the same folds for both.
+    folds = split_indices(y_train, cv=n_folds, random_state=RANDOM_STATE)
+    oof, oof_s, oof_fold_accuracy = out_of_fold(models, X_train, y_train, folds, log)
+    shared_s = sum(oof_s.values()) + refit_s
+
+    # soft-vote: the weight by CV, then the fitted models frozen in a voter.
+    start = time.perf_counter()
+    curve = weight_curve(oof, y_train, folds)
     # The first best: on a tie, the smaller char-CNN share.
     chosen = max(curve, key=lambda point: point["cv_accuracy"])
     weight = chosen["weight"]
     voter = VotingClassifier(
-        [(n, FrozenEstimator(m)) for n, m in models.items()],
+        [(n, FrozenEstimator(m)) for n, m in fitted.items()],
         voting="soft",
         weights=[1 - weight, weight],
     ).fit(X_train, y_train)
@@ -308,23 +310,25 @@ def main(argv=None):
 
     # stack: StackingClassifier's final estimator, on the shared OOF inputs.
     start = time.perf_counter()
-    features = _stack_features([oof[BASELINE], oof[CHARCNN]])
+    features = stack_features([oof[BASELINE], oof[CHARCNN]])
     final = LogisticRegression().fit(features, y_train)
     final_s = time.perf_counter() - start
     stack_cv = cross_val_score(LogisticRegression(), features, y_train, cv=folds)
     start = time.perf_counter()
-    test_probabilities = [m.predict_proba(X_test) for m in models.values()]
-    stack_pred = final.predict(_stack_features(test_probabilities))
+    test_probabilities = [m.predict_proba(X_test) for m in fitted.values()]
+    stack_pred = final.predict(stack_features(test_probabilities))
     stack_predict_s = time.perf_counter() - start
 
     # The weight's curve on the test split, for reading only (never chosen on).
+    classes = np.unique(y_train)
     for point in curve:
         blend = np.average(
             test_probabilities, axis=0, weights=[1 - point["weight"], point["weight"]]
         )
         point["test_accuracy"] = float(np.mean(classes[blend.argmax(1)] == y_test))
 
-    # Each blend: its test predictions, fit and predict seconds, and choice.
+    # Each blend: its test predictions, fit and predict seconds, and choice,
+    # scored and tested against the baseline as evaluate scores its rows.
     blends = {
         "soft-vote": (
             vote_pred,
@@ -334,49 +338,26 @@ def main(argv=None):
         ),
         "stack": (stack_pred, shared_s + final_s, stack_predict_s, {}),
     }
-    rows = {}
-    baseline_correct = models[BASELINE].predict(X_test) == y_test
+    baseline_correct = fitted[BASELINE].predict(X_test) == y_test
+    device = comparison[CHARCNN].device
     for row_name, (predicted, fit_s, predict_s, params) in blends.items():
-        rows[row_name] = _row(
-            row_name,
-            y_test,
-            predicted,
-            fit_s=fit_s,
-            predict_s=predict_s,
-            device=charcnn_row.device,
-            n_train=len(y_train),
-            params=params,
+        blend = FittedModel(row_name, None, predicted, fit_s, predict_s, device, params)
+        fold = fold_record(blend, y_test, len(y_train))
+        comparison.models.append(
+            model_result(row_name, [fold], predicted == y_test, device)
         )
-        comparison.models.append(rows[row_name])
         comparison.paired_tests.append(
-            # As evaluate's tests: the baseline is the model every other one is
-            # tested against, so the table's McNemar column reads "vs tfidf-word".
             PairedTest.from_correct(
                 BASELINE, row_name, baseline_correct, predicted == y_test
             )
         )
-    tests = {test.reference: test for test in comparison.paired_tests}
 
     check = None
     if args.check_stacking:
-        log("check: sklearn's StackingClassifier on the same folds")
-        stacking = StackingClassifier(
-            [(n, clone(m)) for n, m in models.items()],
-            final_estimator=LogisticRegression(),
-            cv=folds,
-            stack_method="predict_proba",
+        ours = final.predict_proba(stack_features(test_probabilities))
+        check = check_stacking(
+            models, folds, X_train, y_train, X_test, ours, stack_pred, log
         )
-        start = time.perf_counter()
-        stacking.fit(X_train, y_train)
-        stacking_s = time.perf_counter() - start
-        ours = final.predict_proba(_stack_features(test_probabilities))
-        theirs = stacking.predict_proba(X_test)
-        check = {
-            "fit_s": stacking_s,
-            "max_abs_probability_difference": float(np.abs(ours - theirs).max()),
-            "same_predictions": float(np.mean(stacking.predict(X_test) == stack_pred)),
-        }
-        log(f"check: {check}")
 
     best_test = max(curve, key=lambda point: point["test_accuracy"])
     comparison.notes = [
@@ -386,7 +367,7 @@ def main(argv=None):
         f"over {n_folds} stratified folds of the training split: w = {weight:g} "
         f"(CV accuracy {chosen['cv_accuracy']:.4f}; {curve[0]['cv_accuracy']:.4f} "
         f"for {BASELINE} alone, {curve[-1]['cv_accuracy']:.4f} for {CHARCNN} "
-        f"alone); both models then refitted on the whole training split",
+        f"alone); both models fitted on the whole training split",
         f"on the test split (never used for the choice) the best weight would "
         f"be w = {best_test['weight']:g} ({best_test['test_accuracy']:.4f})",
         f"stack: LogisticRegression() on the {features.shape[1]} out-of-fold "
@@ -395,11 +376,7 @@ def main(argv=None):
         f"with soft-vote); its CV accuracy on them {stack_cv.mean():.4f}",
         f"the blends' fit seconds: {n_folds} out-of-fold fits of each model "
         f"({oof_s[BASELINE]:.0f} s + {oof_s[CHARCNN]:.0f} s, paid once for both "
-        f"blends) and the two refits ({refit_s:.0f} s)",
-        *(
-            _verdict(row_name, row, baseline, tests[row_name])
-            for row_name, row in rows.items()
-        ),
+        f"blends) and the two fits on the whole training split ({refit_s:.0f} s)",
     ]
     if check is not None:
         comparison.notes.append(
@@ -409,6 +386,7 @@ def main(argv=None):
             "largest probability difference "
             f"{check['max_abs_probability_difference']:.2g}"
         )
+    name = result_name(args)
     comparison.name = name
     comparison.question = QUESTION
     comparison.command = command_line(argv)
@@ -418,7 +396,7 @@ def main(argv=None):
         "classes": [str(c) for c in np.unique(y)],
     }
     comparison.settings = {
-        "models": [*models, *rows],
+        "models": [*models, *blends],
         "charcnn": charcnn,
         "augment": args.augment_per_epoch or 0,
         "augment_per_epoch": args.augment_per_epoch is not None,
@@ -429,7 +407,7 @@ def main(argv=None):
 
     print(comparison.table())
     print("\n".join(comparison.summary_lines()))
-    path = write_result(
+    write_result(
         name,
         {
             **comparison.to_dict(),
@@ -456,8 +434,8 @@ def main(argv=None):
                 "check": check,
             },
         },
+        smoke=args.smoke,
     )
-    print(f"wrote {path}")
     return comparison
 
 

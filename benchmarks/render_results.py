@@ -1,22 +1,29 @@
-"""Render benchmarks/results/*.json: the README block, the docs page, a plot.
+"""Render benchmarks/results/*.json: the README headline, every record, the docs page, a plot.
 
-Every result file has the same envelope (see ``_common.py``): ``benchmark``,
-``question``, ``command``, ``summary`` (sentences written by the benchmark),
-``machine``; comparison records also hold one row per model. The renderer
-prints only that: a table of every model row (accuracy with its 95%
-interval), then each result's question, summary and command. Nothing here
-knows one benchmark from another.
+Comparison records (the ``compare`` command's schema) are read by
+:func:`sklearn_charcnn.compare.load_records` and laid out by the record's
+own renderer: :meth:`~sklearn_charcnn.compare.Comparison.table` for one
+record, :meth:`~sklearn_charcnn.compare.Comparison.rows` through
+:func:`~sklearn_charcnn.compare.format_table` for the table of every model
+row. Every other result is listed by its envelope (see ``_common.py``): its
+question, summary lines and command. Nothing here knows one benchmark from
+another, except that the README's headline is :data:`HEADLINE`.
 
-- ``render(payloads, "markdown")``: the README block; ``--readme
-  README.md`` replaces what stands between ``<!-- results:start -->`` and
-  ``<!-- results:end -->`` in that file;
-- ``render(payloads, "rst")``: the documentation's results page (built by
+- ``headline(results)``: the README block, the headline record's table
+  and its verdict; ``--readme README.md``;
+- ``render(results, "markdown")``: every record, the block of
+  ``benchmarks/README.md``; ``--benchmarks-readme benchmarks/README.md``;
+- ``render(results, "rst")``: the documentation's results page (built by
   ``docs/conf.py`` with this module);
-- ``snippet(payloads, names)``: the paragraph of the named results that a
+- ``snippet(results, names)``: the paragraph of the named results that a
   user-guide page includes;
 - ``results/accuracy.png``: every model row's accuracy and interval.
 
-Run: ``python benchmarks/render_results.py [--readme README.md] [--no-plot]``
+Each ``--...readme`` option replaces what stands between
+``<!-- results:start -->`` and ``<!-- results:end -->`` in that file.
+
+Run: ``python benchmarks/render_results.py [--readme README.md]
+[--benchmarks-readme benchmarks/README.md] [--no-plot]``
 """
 
 from __future__ import annotations
@@ -25,148 +32,155 @@ import argparse
 import json
 from pathlib import Path
 
+from sklearn_charcnn.compare import Comparison, format_table, load_records
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+HEADLINE = "accuracy_ag"
+"""The record whose table heads the README."""
+LINKS = (
+    "Every record, with the command and the machine that produced it: "
+    "[benchmarks/README.md](benchmarks/README.md) and the documentation's "
+    "[results page](docs/results.rst)."
+)
+HEADER = ["result", "train / test", *Comparison.COLUMNS]
 
 
-def load_results(folder: Path = RESULTS_DIR) -> list[dict]:
-    """Read every result file of ``folder``, in name order."""
-    payloads = []
-    for path in sorted(folder.glob("*.json")):
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        payload.setdefault("benchmark", path.stem)
-        payloads.append(payload)
-    return payloads
+def load_results(folder: Path = RESULTS_DIR) -> dict:
+    """Read every result of ``folder``, by file name, in name order.
+
+    Comparison records become :class:`~sklearn_charcnn.compare.Comparison`
+    objects; any other result stays the dict of its JSON file.
+    """
+    folder = Path(folder)
+    results = dict(load_records(folder))
+    for path in folder.glob("*.json"):
+        if path.stem not in results:
+            results[path.stem] = json.loads(path.read_text(encoding="utf-8"))
+    return dict(sorted(results.items()))
+
+
+def _envelope(result) -> tuple[str, list[str], str | None, dict]:
+    """A result's question, summary lines, command and machine."""
+    if isinstance(result, Comparison):
+        return result.question, result.summary_lines(), result.command, result.machine
+    return (
+        result.get("question", ""),
+        list(result.get("summary") or []),
+        result.get("command"),
+        result.get("machine", {}),
+    )
 
 
 def _code(text: str, fmt: str) -> str:
     return f"``{text}``" if fmt == "rst" else f"`{text}`"
 
 
-def _machine(payload: dict) -> str:
-    machine = payload.get("machine", {})
+def _machine(machine: dict) -> str:
     parts = [machine.get("gpu") or f"{machine.get('cpu_count', '?')} CPU cores"]
     if machine.get("torch"):
         parts.append(f"torch {machine['torch']}")
     return ", ".join(parts)
 
 
-def model_rows(payloads: list[dict]) -> list[list[str]]:
-    """One row per model of every result that has model rows."""
+def model_table(results: dict, fmt: str = "markdown") -> str:
+    """One row per model of every comparison record, as its record writes it."""
     rows = []
-    for payload in payloads:
-        for model in payload.get("models", []):
-            low, high = model["accuracy_ci"]
-
-            def number(key, spec, model=model):
-                value = model.get(key)
-                return "n/a" if value is None else format(value, spec)
-
-            rows.append(
-                [
-                    payload["benchmark"],
-                    f"{model['n_train']:,} / {model['n_test']:,}",
-                    model["name"],
-                    f"{model['accuracy']:.4f}",
-                    f"{low:.3f} - {high:.3f}",
-                    number("macro_f1", ".4f"),
-                    number("fit_s", ".1f"),
-                    f"{model['device']} ({_machine(payload)})",
-                ]
-            )
-    return rows
+    for name, record in results.items():
+        if not isinstance(record, Comparison):
+            continue
+        for model, cells in zip(record.models, record.rows(), strict=True):
+            split = f"{model.n_train:,} / {model.n_test:,}"
+            rows.append([name, split, *cells[: len(Comparison.COLUMNS)]])
+    return format_table(HEADER, rows, fmt, left={0, 1, 2, 4, 8}) if rows else ""
 
 
-HEADER = [
-    "result",
-    "train / test",
-    "model",
-    "accuracy",
-    "95% CI",
-    "macro-F1",
-    "fit s",
-    "device",
-]
-
-
-def _table(rows: list[list[str]], fmt: str) -> list[str]:
-    if fmt == "rst":
-        lines = [".. list-table::", "   :header-rows: 1", ""]
-        for cells in [HEADER, *rows]:
-            lines.append(f"   * - {cells[0]}")
-            lines += [f"     - {cell}" for cell in cells[1:]]
-        return lines
-    lines = ["| " + " | ".join(HEADER) + " |"]
-    lines.append("| --- | --- | --- | ---: | --- | ---: | ---: | --- |")
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+def _result_lines(name: str, result, fmt: str) -> list[str]:
+    question, summary, command, machine = _envelope(result)
+    title = f"**{name}**" + (f" ({question})" if question else "")
+    lines = [f"- {title}:", *([""] if fmt == "rst" else [])]
+    lines += [f"  - {line}" for line in summary] or [
+        f"  - no summary recorded; see {_code(name + '.json', fmt)}"
+    ]
+    if command:
+        lines.append(f"  - produced by {_code(command, fmt)} on {_machine(machine)}")
     return lines
 
 
-def _result_lines(payload: dict, fmt: str) -> list[str]:
-    name = payload["benchmark"]
-    title = f"**{name}**"
-    if payload.get("question"):
-        title += f" ({payload['question']})"
-    lines = [f"- {title}:"]
-    indent = "  "
-    lines += [f"{indent}- {line}" for line in payload.get("summary") or []]
-    if not payload.get("summary"):
-        lines.append(f"{indent}- no summary recorded; see {_code(name + '.json', fmt)}")
-    if payload.get("command"):
-        lines.append(f"{indent}- produced by {_code(payload['command'], fmt)}")
-    return lines
+def render(results: dict, fmt: str = "markdown") -> str:
+    """Every result: the table of model rows, then each one's lines.
 
-
-def render(payloads: list[dict], fmt: str = "markdown") -> str:
-    """The results as a Markdown block (README) or a reST body (docs)."""
+    ``fmt`` is ``"markdown"`` (``benchmarks/README.md``) or ``"rst"`` (the
+    documentation's results page).
+    """
     lines = []
-    rows = model_rows(payloads)
-    if rows:
+    table = model_table(results, fmt)
+    if table:
         lines += [
             "Accuracy on the test documents, with the 95% confidence interval "
             "recorded in each result:",
             "",
-            *_table(rows, fmt),
+            table,
             "",
         ]
-    for payload in payloads:
-        lines += _result_lines(payload, fmt)
+    for name, result in results.items():
+        lines += _result_lines(name, result, fmt)
         if fmt == "rst":
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def snippet(payloads: list[dict], names: list[str]) -> str:
+def headline(results: dict, name: str = HEADLINE) -> str:
+    """The README block: one record's table, its verdict, and where the rest is."""
+    record = results.get(name)
+    if not isinstance(record, Comparison):
+        return (
+            f"No comparison record `benchmarks/results/{name}.json` yet.\n\n{LINKS}\n"
+        )
+    lines = record.summary_lines()
+    verdict = [test.summary() for test in record.paired_tests] or lines[1:]
+    corpus = f"{lines[0]}. " if record.corpus else ""
+    return "\n".join(
+        [
+            record.table("markdown"),
+            "",
+            corpus + "; ".join(verdict) + ".",
+            "",
+            LINKS,
+            "",
+        ]
+    )
+
+
+def snippet(results: dict, names: list[str]) -> str:
     """The summaries of the named results, as one reST paragraph each."""
-    by_name = {payload["benchmark"]: payload for payload in payloads}
     paragraphs = []
     for name in names:
-        payload = by_name.get(name)
-        if payload is None or not payload.get("summary"):
+        _, summary, _, machine = _envelope(results.get(name, {}))
+        if not summary:
             paragraphs.append(
                 f"No result is recorded in ``benchmarks/results/{name}.json`` yet."
             )
             continue
-        sentences = [
-            line if line.endswith(".") else line + "." for line in payload["summary"]
-        ]
+        sentences = [line if line.endswith(".") else line + "." for line in summary]
         paragraphs.append(
-            f"``benchmarks/results/{name}.json`` ({_machine(payload)}): "
+            f"``benchmarks/results/{name}.json`` ({_machine(machine)}): "
             + " ".join(sentences)
         )
     return "\n\n".join(paragraphs) + "\n"
 
 
-def plot(payloads: list[dict], path: Path) -> Path | None:
+def plot(results: dict, path: Path) -> Path | None:
     """Draw every model row's accuracy with its interval into ``path``."""
     rows = [
         {
-            "model": f"{payload['benchmark']}: {model['name']}",
-            "accuracy": model["accuracy"],
-            "accuracy_ci": model["accuracy_ci"],
+            "model": f"{name}: {model.name}",
+            "accuracy": model.accuracy,
+            "accuracy_ci": model.accuracy_ci,
         }
-        for payload in payloads
-        for model in payload.get("models", [])
+        for name, record in results.items()
+        if isinstance(record, Comparison)
+        for model in record.models
     ]
     if not rows:
         return None
@@ -183,33 +197,41 @@ def plot(payloads: list[dict], path: Path) -> Path | None:
     return path
 
 
-def update_readme(readme: Path, block: str) -> None:
-    text = readme.read_text(encoding="utf-8")
+def update_block(path: Path, block: str) -> None:
+    """Replace what stands between the markers of ``path`` with ``block``."""
+    text = path.read_text(encoding="utf-8")
     if START not in text or END not in text:
-        raise SystemExit(f"{readme} has no {START} ... {END} block to replace.")
+        raise SystemExit(
+            f"{path} has no {START} ... {END} block to replace; add the two "
+            "marker lines where the results belong."
+        )
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{block}{END}{tail}", encoding="utf-8")
+    path.write_text(f"{head}{START}\n{block}{END}{tail}", encoding="utf-8")
+    print(f"updated {path}")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     parser.add_argument("--readme", type=Path, default=None)
+    parser.add_argument("--benchmarks-readme", type=Path, default=None)
     parser.add_argument("--no-plot", dest="plot", action="store_false")
     args = parser.parse_args(argv)
-    payloads = load_results(args.results)
-    if not payloads:
+    results = load_results(args.results)
+    if not results:
         raise SystemExit(f"No result files in {args.results}.")
-    block = render(payloads, "markdown")
-    print(block)
+    block = render(results, "markdown")
+    if args.readme is None and args.benchmarks_readme is None:
+        print(block)
+    if args.readme:
+        update_block(args.readme, headline(results))
+    if args.benchmarks_readme:
+        update_block(args.benchmarks_readme, block)
     if args.plot:
-        png = plot(payloads, args.results / "accuracy.png")
+        png = plot(results, args.results / "accuracy.png")
         if png:
             print(f"wrote {png}")
-    if args.readme:
-        update_readme(args.readme, block)
-        print(f"updated {args.readme}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
 from sklearn_charcnn.cli import main
 from sklearn_charcnn.compare import (
     BASELINE_C_GRID,
@@ -30,6 +29,7 @@ from sklearn_charcnn.compare import (
     make_models,
     run_comparison,
 )
+from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
 
 TINY_CSV = Path(__file__).parent / "fixtures" / "tiny_news.csv"
 TINY_CHARCNN = {

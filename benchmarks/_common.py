@@ -186,7 +186,9 @@ def write_result(name: str, payload, *, smoke: bool = False) -> Path:
     return path
 
 
-def one_epoch_ag_model(*, size, max_length, n_train, n_docs, batch_size=None, smoke=False):
+def one_epoch_ag_model(
+    *, size, max_length, n_train, n_docs, batch_size=None, smoke=False
+):
     """A char-CNN trained one epoch on AG News, and documents it never saw.
 
     For benchmarks that time what a fitted pipeline does (serving,

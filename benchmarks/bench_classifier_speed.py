@@ -76,6 +76,7 @@ from torch.nn import functional as F
 
 from sklearn_charcnn import CharCNNClassifier
 from sklearn_charcnn.classifier import RECIPES
+from sklearn_charcnn.compare import format_table
 from sklearn_charcnn.network import CONV_LAYERS, SIZES, CharCNNModule, init_weights
 
 BF16 = cpu_native_bf16()
@@ -181,8 +182,8 @@ def gemm_peak(clock=time.perf_counter, size=2048, repeat=5):
     product (``torch.mm``, the BLAS PyTorch was built with) and a
     256-channel, width-3 temporal convolution over 32 x 256 positions
     (oneDNN's kernel, the network's own shape). Which one is faster depends
-    on the CPU: a BLAS tuned for one vendor's processors can reach half the
-    speed of oneDNN on another's.
+    on the CPU: a BLAS tuned for one vendor's processors can fall well behind
+    oneDNN on another's (the ``network_speed_cpu_*`` records give both).
     """
     a, b = torch.randn(size, size), torch.randn(size, size)
     x, w = torch.randn(32, 256, 256), torch.randn(256, 256, 3)
@@ -342,18 +343,20 @@ def run_network(args):
         f"executed per sample: {forward_flops / 1e9:.3f} GFLOP forward, "
         f"{train_flops / 1e9:.3f} GFLOP training step"
     )
-    print(f"{'training':40s}{'samples/s':>11s}{'ratio':>8s}{'of peak':>9s}")
-    for name, row in train.items():
-        print(
-            f"{name:40s}{row['samples_per_s']:11.1f}"
-            f"{row['ratio_to_reference']:8.2f}{row['fraction_of_peak']:9.1%}"
-        )
-    print(f"{'prediction (' + str(args.n_predict) + ' rows)':40s}")
-    for name, row in predict.items():
-        print(
-            f"{name:40s}{row['samples_per_s']:11.1f}"
-            f"{row['ratio_to_reference']:8.2f}{row['fraction_of_peak']:9.1%}"
-        )
+    for title, table in [
+        ("training", train),
+        (f"prediction ({args.n_predict} rows)", predict),
+    ]:
+        cells = [
+            [
+                name,
+                f"{row['samples_per_s']:.1f}",
+                f"{row['ratio_to_reference']:.2f}",
+                f"{row['fraction_of_peak']:.1%}",
+            ]
+            for name, row in table.items()
+        ]
+        print(format_table([title, "samples/s", "ratio", "of peak"], cells))
     default = "network + fused + bf16 autocast" if BF16 else "network + fused"
     inference = f"network + inference_mode, batch {args.predict_batch_size}"
     name = args.output or (
@@ -540,13 +543,16 @@ def run_estimator(args):
         f"n_samples={args.n_samples} epochs={args.epochs} "
         f"batch_size={args.batch_size}"
     )
-    print(f"{'':12s}{'train samples/s':>18s}{'predict samples/s':>20s}")
-    for name, row in result.items():
-        print(
-            f"{name:12s}{row['train_samples_per_s']:18.1f}"
-            f"{row['predict_samples_per_s']:20.1f}"
-        )
-    print(f"{'ratio':12s}{fit_ratio:18.3f}{predict_ratio:20.3f}")
+    cells = [
+        [
+            name,
+            f"{row['train_samples_per_s']:.1f}",
+            f"{row['predict_samples_per_s']:.1f}",
+        ]
+        for name, row in result.items()
+    ]
+    cells.append(["ratio", f"{fit_ratio:.3f}", f"{predict_ratio:.3f}"])
+    print(format_table(["", "train samples/s", "predict samples/s"], cells))
     write_result(
         args.output or f"classifier_speed_{torch.device(device).type}",
         {

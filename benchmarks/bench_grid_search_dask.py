@@ -149,8 +149,8 @@ def run_dask(args, X, y):
 
     start = time.perf_counter()
     # Dask's nanny sets MALLOC_TRIM_THRESHOLD_ in its workers, which makes
-    # glibc map and unmap every large tensor (training 1.7x slower); None
-    # leaves it unset.
+    # glibc map and unmap every large tensor and slows training; None leaves
+    # it unset.
     with dask.config.set({TRIM_SETTING: None}):
         cluster = LocalCluster(
             n_workers=args.workers,

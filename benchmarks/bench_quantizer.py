@@ -98,7 +98,8 @@ def one_block_transform(quantizer, docs):
     Every document is cut, lower-cased and joined into one string, encoded
     in one call and scattered into the output through a full boolean mask,
     so that the kept strings, the joined text, its bytes, the output and the
-    mask are all alive at once (about 5 times the output's size). It raises
+    mask are all alive at once (``bench_quantizer_memory.py`` measures the
+    peak). It raises
     UnicodeEncodeError on a lone surrogate when the alphabet holds a
     character above U+00FF.
     """

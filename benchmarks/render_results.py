@@ -19,7 +19,7 @@ another, except that the README's headline is :data:`HEADLINE`.
   user-guide page includes;
 - ``results/accuracy.png``: every model row's accuracy and interval.
 
-Each ``--...readme`` option replaces what stands between
+Each ``--...readme`` option replaces what stands between the lines
 ``<!-- results:start -->`` and ``<!-- results:end -->`` in that file.
 
 Run: ``python benchmarks/render_results.py [--readme README.md]
@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from sklearn_charcnn.compare import Comparison, format_table, load_records
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+BLOCK = re.compile(rf"^{re.escape(START)}\n.*?^{re.escape(END)}$", re.M | re.S)
 HEADLINE = "accuracy_ag"
 """The record whose table heads the README."""
 LINKS = (
@@ -198,16 +200,20 @@ def plot(results: dict, path: Path) -> Path | None:
 
 
 def update_block(path: Path, block: str) -> None:
-    """Replace what stands between the markers of ``path`` with ``block``."""
+    """Replace what stands between the marker lines of ``path`` with ``block``.
+
+    A marker counts only on a line of its own, so that a text can quote it.
+    """
     text = path.read_text(encoding="utf-8")
-    if START not in text or END not in text:
+    found = BLOCK.findall(text)
+    if len(found) != 1:
         raise SystemExit(
-            f"{path} has no {START} ... {END} block to replace; add the two "
-            "marker lines where the results belong."
+            f"{path} needs exactly one block between a line {START} and a line "
+            f"{END} to replace; it has {len(found)}."
         )
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{START}\n{block}{END}{tail}", encoding="utf-8")
+    path.write_text(
+        BLOCK.sub(lambda _: f"{START}\n{block}{END}", text), encoding="utf-8"
+    )
     print(f"updated {path}")
 
 

@@ -164,8 +164,11 @@ SMOKE_RUNS = {
     "bench_stacking_ag.py": ([], []),
 }
 SMOKE_TEST = "test_benchmark_smoke_run"
-# Smoke runs at a time: one per core of a 2-core machine, each on one thread.
+# Smoke runs at a time: one per core of a 2-core machine, each on one core:
+# one torch and BLAS thread, and n_jobs=-1 (the TF-IDF baselines' search)
+# taken as one job.
 SMOKE_PROCESSES = 2
+ONE_CORE = {"OMP_NUM_THREADS": "1", "LOKY_MAX_CPU_COUNT": "1"}
 
 
 def test_every_benchmark_has_a_smoke_run():
@@ -189,12 +192,7 @@ def _run_smoke(script, arguments):
     return subprocess.run(
         [sys.executable, str(BENCHMARKS / script), "--smoke", *arguments],
         cwd=REPO_ROOT,
-        env={
-            **os.environ,
-            "MPLBACKEND": "Agg",
-            "PYTHONWARNINGS": "ignore",
-            "OMP_NUM_THREADS": "1",
-        },
+        env={**os.environ, **ONE_CORE, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore"},
         capture_output=True,
         text=True,
         timeout=600,
@@ -284,7 +282,10 @@ def test_every_record_renders(render_results):
 
 
 def test_readme_blocks_are_rewritten_between_the_markers(render_results, tmp_path):
-    text = "# Title\n\nbefore\n\n<!-- results:start -->\nold\n<!-- results:end -->\n\nafter\n"
+    text = (
+        "# Title\n\nbefore `<!-- results:start -->`\n\n<!-- results:start -->\n"
+        "old\n<!-- results:end -->\n\nafter\n"
+    )
     readme, bench_readme = tmp_path / "README.md", tmp_path / "BENCH.md"
     readme.write_text(text)
     bench_readme.write_text(text)
@@ -303,7 +304,9 @@ def test_readme_blocks_are_rewritten_between_the_markers(render_results, tmp_pat
     head = results[render_results.HEADLINE]
     for path in (readme, bench_readme):
         new = path.read_text()
-        assert new.startswith("# Title\n\nbefore\n\n<!-- results:start -->\n")
+        assert new.startswith(
+            "# Title\n\nbefore `<!-- results:start -->`\n\n<!-- results:start -->\n"
+        )
         assert new.endswith("<!-- results:end -->\n\nafter\n")
         assert "\nold\n" not in new
     headline = readme.read_text()
@@ -320,3 +323,10 @@ def test_a_readme_without_markers_is_left_alone(render_results, tmp_path):
     with pytest.raises(SystemExit, match="results:start"):
         render_results.main(["--readme", str(readme), "--no-plot"])
     assert readme.read_text() == "no block here\n"
+
+
+def test_a_quoted_marker_is_not_a_block(render_results, tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("quoted: `<!-- results:start -->` and `<!-- results:end -->`\n")
+    with pytest.raises(SystemExit, match="it has 0"):
+        render_results.main(["--readme", str(readme), "--no-plot"])

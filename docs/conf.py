@@ -155,11 +155,11 @@ html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 
 
-# -- The ``compare`` command's help, for the user guide ----------------------
+# -- The commands' help, for the user guide -----------------------------------
 
 
-def _write_compare_help():
-    """Write ``compare --help`` to generated/compare_help.txt (never stale)."""
+def _write_help(command):
+    """Write ``COMMAND --help`` to generated/COMMAND_help.txt (never stale)."""
     import contextlib
     import io
 
@@ -170,20 +170,21 @@ def _write_compare_help():
     buffer = io.StringIO()
     try:
         with contextlib.redirect_stdout(buffer), contextlib.suppress(SystemExit):
-            main(["compare", "--help"])
+            main([command, "--help"])
     finally:
         if columns is None:
             del os.environ["COLUMNS"]
         else:
             os.environ["COLUMNS"] = columns
-    target = DOCS_DIR / "generated" / "compare_help.txt"
+    target = DOCS_DIR / "generated" / f"{command}_help.txt"
     target.parent.mkdir(exist_ok=True)
     text = buffer.getvalue()
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
 
 
-_write_compare_help()
+for _command in ("compare", "fit", "predict"):
+    _write_help(_command)
 
 
 # -- The training recipes, for the user guide (read from the code) -------------
@@ -252,7 +253,7 @@ _write_recipes_table()
 # -- Measured figures: the results page and the user guide's snippets --------
 
 # Every figure comes from benchmarks/results/*.json through the renderer that
-# also writes the README's results block (benchmarks/render_results.py): it
+# also writes the README's headline and benchmarks/README.md (render_results.py): it
 # prints what each result carries (its model rows, question, summary and
 # command) and knows no benchmark by name. results.rst is the whole set; each
 # generated/bench_*.inc is the summary of the results a user-guide page cites.
@@ -302,8 +303,9 @@ def _write_results():
         "",
         "Every figure below is read from a result file in ``benchmarks/results/``,",
         "written by the benchmark named with it, with the machine it ran on.",
-        "``python benchmarks/render_results.py --readme README.md`` renders the",
-        "same results into the README.",
+        "``python benchmarks/render_results.py --readme README.md --benchmarks-readme",
+        "benchmarks/README.md`` renders the same results into ``benchmarks/README.md``",
+        "and the headline record into the README.",
         "",
         renderer.render(payloads, "rst"),
     ]

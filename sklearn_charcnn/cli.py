@@ -27,7 +27,6 @@ import contextlib
 import csv
 import io
 import itertools
-import math
 import os
 import shlex
 import sys
@@ -468,55 +467,6 @@ def _describe(corpus) -> str:
     return line
 
 
-def _check_class_sizes(y, test_size: float, cv: int | None) -> None:
-    """Raise before any fit when a class is too small for the split."""
-    labels, counts = np.unique(y, return_counts=True)
-    if cv is not None:
-        need = cv
-        fix = f"a --cv of at most {counts.min()}" if counts.min() >= 2 else None
-        why = f"--cv {cv} needs at least {cv} documents per class (one per fold)"
-    else:
-        need = max(2, math.ceil(1 / test_size - 1e-9))
-        larger = math.ceil(100 / counts.min()) / 100
-        fix = f"--test-size {larger:g} or more" if counts.min() >= 2 else None
-        why = (
-            f"a test part of {test_size:g} needs at least {need} documents per "
-            "class to test each class"
-        )
-    small = [
-        (str(label), int(n))
-        for label, n in zip(labels, counts, strict=True)
-        if n < need
-    ]
-    if small:
-        listed = ", ".join(f"{label!r} ({n})" for label, n in small[:5])
-        raise ValueError(
-            f"{len(small)} class(es) have too few documents: {listed}; {why}. "
-            "Add documents of those classes or remove their rows"
-            + (f", or pass {fix}." if fix else ".")
-        )
-
-
-def _shared_documents_note(X, y, test_size, cv, random_state) -> list[str]:
-    """Count the test documents that also appear, word for word, in training."""
-    from sklearn_charcnn.compare import split_indices
-
-    splits = split_indices(y, cv=cv, test_size=test_size, random_state=random_state)
-    shared = n_test = 0
-    for train, test in splits:
-        seen = {X[i] for i in train}
-        shared += sum(X[i] in seen for i in test)
-        n_test += len(test)
-    if not shared:
-        return []
-    where = "the training part of their fold" if cv else "the training part"
-    return [
-        f"{shared:,} of the {n_test:,} test documents ({shared / n_test:.1%}) "
-        f"also appear in {where}: they inflate every score; remove the "
-        "duplicates from the file to measure on unseen documents."
-    ]
-
-
 def _charcnn_settings(args) -> dict:
     return {
         setting: getattr(args, setting)
@@ -546,10 +496,6 @@ def _compare(args, argv: Sequence[str]) -> int:
             "if missing)."
         )
     corpus = _load(args)
-    _check_class_sizes(corpus.target, args.test_size, args.cv)
-    notes = _shared_documents_note(
-        corpus.data, corpus.target, args.test_size, args.cv, args.random_state
-    )
     if not args.quiet:
         print(_describe(corpus), file=sys.stderr, flush=True)
     comparison = run_comparison(
@@ -567,7 +513,6 @@ def _compare(args, argv: Sequence[str]) -> int:
         progress=_progress(args.quiet),
         corpus_name=corpus.name,
         command=shlex.join(["sklearn-charcnn", *argv]),
-        notes=notes,
         scheduler=args.scheduler,
         corpus_details=corpus.details(),
     )

@@ -548,7 +548,10 @@ def test_empty_documents_are_counted_on_stderr_and_in_the_record(tmp_path, capsy
     "options, message",
     [
         ([], "'rare' (3); a test part of 0.2 needs at least 5 documents per class"),
-        (["--cv", "4"], "'rare' (3); --cv 4 needs at least 4 documents per class"),
+        (
+            ["--cv", "4"],
+            "'rare' (3); cv=4 (--cv 4) needs at least 4 documents per class",
+        ),
     ],
 )
 def test_a_class_too_small_for_the_split_stops_before_any_fit(

@@ -33,7 +33,12 @@ The models it is given are never changed: every fit is of a clone.
 from sklearn_charcnn.compare.cluster import SCHEDULER_TIMEOUT_S, connect, dask_backend
 from sklearn_charcnn.compare.corpus import Corpus, load_corpus
 from sklearn_charcnn.compare.evaluation import evaluate
-from sklearn_charcnn.compare.fitting import FittedModel, fit_and_predict, split_indices
+from sklearn_charcnn.compare.fitting import (
+    FittedModel,
+    check_class_sizes,
+    fit_and_predict,
+    split_indices,
+)
 from sklearn_charcnn.compare.models import (
     BASELINE_C_GRID,
     CHARCNN_DEFAULTS,
@@ -59,6 +64,7 @@ from sklearn_charcnn.compare.scoring import (
     member_notes,
     model_result,
     paired_tests,
+    shared_document_notes,
 )
 
 __all__ = [
@@ -73,6 +79,7 @@ __all__ = [
     "ModelResult",
     "PairedTest",
     "charcnn_params",
+    "check_class_sizes",
     "charcnn_pipelines",
     "connect",
     "dask_backend",
@@ -90,5 +97,6 @@ __all__ = [
     "paired_tests",
     "pipelines",
     "run_comparison",
+    "shared_document_notes",
     "split_indices",
 ]

@@ -22,6 +22,7 @@ from sklearn_charcnn.compare.scoring import (
     member_notes,
     model_result,
     paired_tests,
+    shared_document_notes,
 )
 
 __all__ = ["evaluate"]
@@ -212,7 +213,7 @@ def evaluate(
         models=results,
         paired_tests=paired_tests(reference, correct),
         evaluation=evaluation,
-        notes=member_notes(results),
+        notes=[*member_notes(results), *shared_document_notes(X, splits)],
     )
     if return_estimators:
         comparison.estimators = {

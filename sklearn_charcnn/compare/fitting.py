@@ -9,6 +9,7 @@ only, and comes back in the result.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -20,7 +21,59 @@ from sklearn.pipeline import Pipeline
 
 from sklearn_charcnn.compare.models import charcnn_pipelines
 
-__all__ = ["FittedModel", "fit_and_predict", "split_indices"]
+__all__ = ["FittedModel", "check_class_sizes", "fit_and_predict", "split_indices"]
+
+
+def check_class_sizes(y, *, cv=None, test_size=0.2) -> None:
+    """Raise before any fit when a class is too small for the split.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        The labels.
+    cv : int, default=None
+        Folds of stratified cross-validation: each class needs ``cv``
+        documents. Without it, a hold-out part of ``test_size`` needs at
+        least ``ceil(1 / test_size)`` documents per class to test each one.
+    test_size : float, default=0.2
+        The hold-out fraction (without ``cv``).
+
+    Raises
+    ------
+    ValueError
+        Naming the classes that are too small and a split that would do.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.compare import check_class_sizes
+    >>> check_class_sizes(["a"] * 5 + ["b"] * 5)
+    >>> check_class_sizes(["a"] * 5 + ["b"] * 3, cv=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: 1 class(es) have too few documents: 'b' (3); cv=4 (--cv 4) needs at least 4 documents per class (one per fold). Add documents of those classes or remove their rows, or pass cv=3 (--cv 3).
+    """
+    labels, counts = np.unique(np.asarray(y), return_counts=True)
+    smallest = int(counts.min())
+    if cv is not None:
+        need = cv
+        fix = f"cv={smallest} (--cv {smallest})" if smallest >= 2 else None
+        why = f"cv={cv} (--cv {cv}) needs at least {cv} documents per class (one per fold)"
+    else:
+        need = max(2, math.ceil(1 / test_size - 1e-9))
+        larger = math.ceil(100 / smallest) / 100
+        fix = f"test_size={larger:g} or more (--test-size)" if smallest >= 2 else None
+        why = (
+            f"a test part of {test_size:g} needs at least {need} documents per "
+            "class to test each class"
+        )
+    small = [(str(c), int(n)) for c, n in zip(labels, counts, strict=True) if n < need]
+    if small:
+        listed = ", ".join(f"{label!r} ({n})" for label, n in small[:5])
+        raise ValueError(
+            f"{len(small)} class(es) have too few documents: {listed}; {why}. "
+            "Add documents of those classes or remove their rows"
+            + (f", or pass {fix}." if fix else ".")
+        )
 
 
 def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
@@ -43,6 +96,11 @@ def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
     splits : list of (ndarray, ndarray)
         One pair per fold.
 
+    Raises
+    ------
+    ValueError
+        If a class is too small for the split (:func:`~sklearn_charcnn.compare.check_class_sizes`).
+
     Examples
     --------
     >>> from sklearn_charcnn.compare import split_indices
@@ -52,6 +110,8 @@ def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
     5
     """
     y = np.asarray(y)
+    if cv is None or isinstance(cv, int):
+        check_class_sizes(y, cv=cv, test_size=test_size)
     if cv is None:
         train, test = train_test_split(
             np.arange(len(y)),

@@ -14,7 +14,14 @@ from sklearn.metrics import f1_score
 from sklearn_charcnn.compare.record import ModelResult, PairedTest
 from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci
 
-__all__ = ["fold_record", "fold_scores", "member_notes", "model_result", "paired_tests"]
+__all__ = [
+    "shared_document_notes",
+    "fold_record",
+    "fold_scores",
+    "member_notes",
+    "model_result",
+    "paired_tests",
+]
 
 
 def fold_scores(y_true, y_pred) -> dict:
@@ -201,3 +208,43 @@ def member_notes(models) -> list[str]:
             f"(mean {np.mean(accuracies):.4f}), the vote {model.accuracy:.4f}"
         )
     return lines
+
+
+def shared_document_notes(X, splits) -> list[str]:
+    """Count the test documents that also appear, word for word, in training.
+
+    Parameters
+    ----------
+    X : sequence of str
+        The documents.
+    splits : list of (ndarray, ndarray)
+        The (train, test) indices of each fold.
+
+    Returns
+    -------
+    notes : list of str
+        One line when any test document is also a training document of its
+        fold (such documents inflate every score), else none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_charcnn.compare import shared_document_notes
+    >>> shared_document_notes(["a", "b", "a"], [(np.array([0, 1]), np.array([2]))])
+    ['1 of the 1 test documents (100.0%) also appear in the training part: they inflate every score; remove the duplicates to measure on unseen documents.']
+    """
+    shared = n_test = 0
+    for train, test in splits:
+        seen = {X[i] for i in train}
+        shared += sum(X[i] in seen for i in test)
+        n_test += len(test)
+    if not shared:
+        return []
+    where = (
+        "the training part of their fold" if len(splits) > 1 else "the training part"
+    )
+    return [
+        f"{shared:,} of the {n_test:,} test documents ({shared / n_test:.1%}) "
+        f"also appear in {where}: they inflate every score; remove the "
+        "duplicates to measure on unseen documents."
+    ]

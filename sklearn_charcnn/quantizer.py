@@ -9,8 +9,12 @@ matrix stays at one byte per character.
 from __future__ import annotations
 
 import codecs
+import itertools
+import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
+from pathlib import Path
 
 import numpy as np
 from joblib import effective_n_jobs
@@ -63,6 +67,10 @@ ALPHABETS = {
 # the memory a transform needs besides its output stays a few chunks
 # whatever the number of documents (and a chunk stays in the CPU cache).
 _CHUNK_BYTES = 1 << 18
+
+# Room left for the .npy header before the codes (format 1.0 pads it to a
+# multiple of 64 bytes; 128 holds any row count below 10**40).
+_NPY_HEADER_BYTES = 128
 
 
 def _encode_with_nul(text: str, codec: str) -> bytes:
@@ -360,6 +368,88 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
         if rows is not None:
             return AugmentedCodes.wrap(out, rows)
         return out
+
+    def transform_to_file(self, X, path, *, chunk_size=10_000):
+        """Encode documents chunk by chunk into a ``.npy`` file of codes.
+
+        For corpora bigger than memory: ``X`` may be any iterable, such as
+        a generator reading a file, and only ``chunk_size`` documents and
+        their codes are held at a time. The file is written under a
+        temporary name and moved into place when complete, so a failure
+        leaves no file behind.
+
+        Parameters
+        ----------
+        X : iterable of str or bytes
+            Raw documents, read once.
+        path : str or path
+            The ``.npy`` file to write (replaced if it exists).
+        chunk_size : int, default=10_000
+            Documents encoded at a time.
+
+        Returns
+        -------
+        codes : numpy.memmap of shape (n_samples, max_length)
+            The file's codes, opened read-only (``np.load(path,
+            mmap_mode="r")``): the same as ``transform(list(X))``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from sklearn_charcnn import CharQuantizer
+        >>> quantizer = CharQuantizer(max_length=4).fit(["ab"])
+        >>> documents = (f"doc {i}" for i in range(5))
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     codes = quantizer.transform_to_file(
+        ...         documents, f"{folder}/codes.npy", chunk_size=2
+        ...     )
+        ...     print(codes.shape, codes[0])
+        (5, 4) [ 0  3 15  4]
+        """
+        check_is_fitted(self, "alphabet_")
+        if isinstance(X, (str, bytes)) or not isinstance(chunk_size, Integral):
+            self._validate_documents(X)  # raises the usual error for one string
+        if isinstance(chunk_size, bool) or chunk_size < 1:
+            raise ValueError(
+                f"chunk_size must be a positive integer; got {chunk_size!r}."
+            )
+        path = Path(path)
+        handle = tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+        )
+        try:
+            with handle:
+                self._write_codes(iter(X), handle, chunk_size)
+            os.replace(handle.name, path)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+        return np.load(path, mmap_mode="r")
+
+    def _write_codes(self, documents, handle, chunk_size) -> int:
+        """Write the ``.npy`` header and the codes of ``documents``; count them."""
+        handle.write(b"\0" * _NPY_HEADER_BYTES)  # the header, once the count is known
+        n_rows = 0
+        while chunk := list(itertools.islice(documents, chunk_size)):
+            try:
+                codes = self.transform(chunk)
+            except (TypeError, ValueError) as exc:
+                last = n_rows + len(chunk) - 1
+                raise type(exc)(
+                    f"{exc} (index within the documents {n_rows:,} to {last:,})"
+                ) from None
+            handle.write(np.ascontiguousarray(codes).tobytes())
+            n_rows += len(codes)
+        handle.seek(0)
+        header = {
+            "descr": np.lib.format.dtype_to_descr(self.dtype_),
+            "fortran_order": False,
+            "shape": (n_rows, self.max_length),
+        }
+        np.lib.format.write_array_header_1_0(handle, header)
+        if handle.tell() != _NPY_HEADER_BYTES:  # pragma: no cover
+            raise ValueError(f"Cannot write a .npy header of {n_rows:,} rows.")
+        return n_rows
 
     def _encode_bytes(self, docs, out):
         """Fill ``out`` with the codes of ``docs``, one byte per position.

@@ -14,8 +14,7 @@ from sklearn_charcnn.datasets._ag_news import (
 from sklearn_charcnn.datasets._base import DataFileError, get_data_home
 from sklearn_charcnn.datasets._files import iter_text_file, load_text_file
 from sklearn_charcnn.datasets._goemotions import fetch_goemotions
-from sklearn_charcnn.datasets._imdb import fetch_imdb
-from sklearn_charcnn.datasets._mr import fetch_mr
+from sklearn_charcnn.datasets._movie_reviews import fetch_imdb, fetch_mr
 
 # Tracebacks and pickles name the public path, not the private module.
 DataFileError.__module__ = __name__

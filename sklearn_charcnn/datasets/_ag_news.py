@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn._compat import StrOptions, validate_params
+from sklearn_charcnn._compat import validate_params
 from sklearn_charcnn.datasets import _base
 from sklearn_charcnn.datasets._files import _csv_rows
 
@@ -45,19 +46,12 @@ _ENTITY = re.compile(r"(?:&| |^)(#\d{1,7}|quot|amp|lt|gt|hellip|nbsp);")
 def unescape_ag_news(text: str) -> str:
     r"""Undo the escapes of the AG News CSV files in one text field.
 
-    In this order:
-
-    1. ``\$`` becomes ``$``;
-    2. every other backslash becomes a newline (the files store a line break
-       as a single backslash: the readme's ``\n`` lost its ``n``);
-    3. an entity ``#NNN;``, ``quot;``, ``amp;``, ``lt;``, ``gt;``,
-       ``hellip;`` or ``nbsp;`` becomes its character together with the
-       ``&``, or the space that the crawl put in place of the ``&``. Codes
-       128-159 have their Windows-1252 meaning, as in HTML (``#151;`` is an
-       em dash).
-
-    Nothing else changes: tags the entities spell out stay (``&lt;B&gt;``
-    becomes ``<B>``), and so do runs of spaces (``Turner   Newall``).
+    ``\$`` becomes ``$``; every other backslash a newline; an entity
+    (``#NNN;``, ``quot;``, ``amp;``, ``lt;``, ``gt;``, ``hellip;``,
+    ``nbsp;``) its character, together with the ``&`` or the space the crawl
+    put in its place (codes 128-159 have their Windows-1252 meaning, as in
+    HTML). Nothing else changes: the tags the entities spell out stay, and
+    so do runs of spaces.
 
     Parameters
     ----------
@@ -110,12 +104,13 @@ def _read_embedded_test(unescape: bool):
 
 
 def _read_split(split: str, home: _base._Home, unescape: bool):
+    call = f"fetch_ag_news(subset={split!r})"
     if split == "train":
-        fix = _base._fix("fetch_ag_news(subset='train')", "download it again")
         remote = _REMOTES["train"]
+        fix = _base._fix(call, "download it again")
         spec = _base.FileSpec("train.csv", (remote.checksum,), fix, remote)
     else:
-        fix = _base._fix("fetch_ag_news(subset='test')", "use the embedded copy")
+        fix = _base._fix(call, "use the embedded copy")
         spec = _base.FileSpec("test.csv", _TEST_DIGESTS, fix)
     return _base._load_file(
         home,
@@ -126,8 +121,9 @@ def _read_split(split: str, home: _base._Home, unescape: bool):
 
 
 @_base._fetcher(
-    {"subset": [StrOptions({"train", "test", "all"})], "unescape": ["boolean"]},
     "ndarray of int64, 0-3: ``World``, ``Sports``, ``Business``, ``Sci/Tech``",
+    subsets=("train", "test"),
+    unescape=["boolean"],
 )
 def fetch_ag_news(
     subset: str = "train",
@@ -144,14 +140,10 @@ def fetch_ag_news(
 ):
     """Load AG's News topic classification data set (4 classes).
 
-    News articles of four topics, 30,000 training and 1,900 test articles per
-    class, as built by Zhang, Zhao & LeCun (2015). A document is the title,
-    a space and the description, decoded by :func:`unescape_ag_news`.
-
-    The fetcher reads ``<data_home>/ag_news/train.csv`` and ``test.csv``
-    (or a ``.xz``, ``.gz``, ``.bz2`` copy), each only when its digest is the
-    published one or its ``.sha256`` file's (see :ref:`datasets`). The
-    package ships the test split; a missing ``train.csv`` is downloaded.
+    120,000 training and 7,600 test news articles of four topics, as built
+    by Zhang, Zhao & LeCun (2015); a document is the title, a space and the
+    description. The package ships the test split; a missing ``train.csv``
+    is downloaded (see :ref:`datasets`).
 
     Parameters
     ----------
@@ -188,12 +180,13 @@ def fetch_ag_news(
     >>> frame.shape, list(frame.columns)
     ((7600, 2), ['text', 'target'])
     """
-    folder = Path(_base.get_data_home(data_home)) / "ag_news"
-    home = _base._Home(folder, download_if_missing, n_retries, delay)
-    subsets = ["train", "test"] if subset == "all" else [subset]
-    splits = [_read_split(split, home, unescape) for split in subsets]
-    return _base._bunch(
-        splits, _CLASSES, "ag_news", shuffle, random_state, as_frame, return_X_y
+    return _base._fetch(
+        "ag_news",
+        functools.partial(_read_split, unescape=unescape),
+        ["train", "test"] if subset == "all" else [subset],
+        list(_CLASSES),
+        (data_home, download_if_missing, n_retries, delay),
+        (shuffle, random_state, as_frame, return_X_y),
     )
 
 
@@ -207,8 +200,8 @@ def load_ag_news(
     """Load the AG News test split that ships with the package (4 classes).
 
     The 7,600 test articles of :func:`fetch_ag_news`, read from the package
-    itself (its SHA-256 checked), without any download or data home: the
-    default corpus of ``python -m sklearn_charcnn compare``.
+    (its SHA-256 checked) without download or data home: the default corpus
+    of ``python -m sklearn_charcnn compare``.
 
     Parameters
     ----------

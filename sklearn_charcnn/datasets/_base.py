@@ -1,7 +1,7 @@
 """What the fetchers share, after :mod:`sklearn.datasets`.
 
-The data home, one verification rule (:func:`_verify`), a download helper
-(:func:`_fetch_remote`) and the Bunch they return.
+The data home, one verification rule (:func:`_verify`), downloads, the Bunch
+they return and their one body (:func:`_fetcher`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from sklearn_charcnn._compat import Interval, validate_params
+from sklearn_charcnn._compat import Interval, StrOptions, validate_params
 
 __all__ = ["DataFileError", "get_data_home"]
 
@@ -68,12 +68,7 @@ class RemoteFile(NamedTuple):
 
 
 class FileSpec(NamedTuple):
-    """A data set file: its name, digests, fix and source.
-
-    ``digests`` (``"<algorithm>:<hex>"``) are those of the published file and
-    of its known compressed copies; ``fix`` names the call that fetches it
-    again; a missing file is downloaded from ``remote``.
-    """
+    """A data set file: its name, accepted digests, fix, and source if any."""
 
     name: str
     digests: tuple[str, ...]
@@ -98,8 +93,7 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> str:
 
     In order of precedence: ``data_home``; the environment variable
     ``SKLEARN_CHARCNN_DATA``; the folder ``sklearn_charcnn`` inside
-    scikit-learn's data home (:func:`sklearn.datasets.get_data_home`). A
-    ``~`` is expanded. The folder is created only when a file is downloaded.
+    scikit-learn's data home. A ``~`` is expanded; nothing is created.
 
     Parameters
     ----------
@@ -129,10 +123,10 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> str:
 
 
 def _is_writable(folder: Path) -> bool:
-    """Whether files may be written into ``folder`` (created if missing).
+    """Whether ``folder`` (or its first existing parent) may be written to.
 
-    The permission bits count too, so that a data home marked read-only
-    (``chmod a-w``) is never written to, even by root.
+    The permission bits count too: a data home marked read-only (``chmod
+    a-w``) is never written to, even by root.
     """
     for candidate in (folder, *folder.parents):
         if candidate.exists():
@@ -313,18 +307,17 @@ def _fetch_remote(remote: RemoteFile, folder: Path, *, n_retries=3, delay=1.0) -
 def _download(spec: FileSpec, home: _Home) -> Path:
     """Run :func:`_fetch_remote` for ``spec``; a failure says what to do."""
     url, files = spec.remote.url, f"the file {spec.name}"
-    if not home.download_if_missing:
-        raise _missing_error(home.folder, files, "download_if_missing=False", url)
-    if not _is_writable(home.folder):
+    reason = "download_if_missing=False"
+    if home.download_if_missing and not _is_writable(home.folder):
         reason = f"cannot download {url}: {home.folder} is read-only"
-        raise _missing_error(home.folder, files, reason, url)
-    try:
-        return _fetch_remote(
-            spec.remote, home.folder, n_retries=home.n_retries, delay=home.delay
-        )
-    except _NETWORK_ERRORS as exc:
-        reason = f"downloading {url} failed ({getattr(exc, 'reason', exc)})"
-        raise _missing_error(home.folder, files, reason, url) from None
+    elif home.download_if_missing:
+        try:
+            return _fetch_remote(
+                spec.remote, home.folder, n_retries=home.n_retries, delay=home.delay
+            )
+        except _NETWORK_ERRORS as exc:
+            reason = f"downloading {url} failed ({getattr(exc, 'reason', exc)})"
+    raise _missing_error(home.folder, files, reason, url) from None
 
 
 def _package_file(name: str) -> Path:
@@ -333,10 +326,9 @@ def _package_file(name: str) -> Path:
 
 
 def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X_y):
-    """Return the Bunch, or ``(data, target)``, of the data set ``name``.
+    """Return the Bunch, or ``(data, target)``, of the ``(data, target)`` splits.
 
-    ``splits`` are ``(data, target)`` pairs, concatenated in order; the
-    description is ``descr/<name>.rst``.
+    The splits are concatenated in order; the description is ``descr/<name>.rst``.
     """
     data = [text for split_data, _ in splits for text in split_data]
     target = np.concatenate([split_target for _, split_target in splits])
@@ -367,8 +359,8 @@ def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X
     )
 
 
-# The fetchers' shared parameters and errors, inserted into their docstrings
-# by _fetcher in place of the lines "    {parameters}" and "    {raises}".
+# The fetchers' shared docstring blocks, put by _fetcher in place of the
+# lines "    {parameters}", "    {returns}" and "    {raises}".
 _DOC = {
     "parameters": """\
     data_home : str or path-like, default=None
@@ -415,17 +407,21 @@ _DOC = {
 }
 
 
-def _fetcher(constraints: dict, target: str):
-    """Decorate a fetch_* function: shared docstring blocks, parameter validation.
+def _fetcher(target: str, subsets=(), **more):
+    """Fill a ``fetch_<name>``'s shared docstring blocks and validate its parameters.
 
-    ``target`` describes the Bunch's ``target`` in the Returns section.
+    ``target`` describes the Bunch's ``target``; ``subsets`` are the values
+    of its ``subset`` besides ``"all"``; ``more`` the constraints of its own
+    parameters.
     """
 
     def decorate(function):
         for key, block in _DOC.items():
             block = block.replace("{target}", target)
             function.__doc__ = function.__doc__.replace(f"    {{{key}}}\n", block)
+        constraints = {"subset": [StrOptions({*subsets, "all"})]} if subsets else {}
         constraints.update(
+            more,
             data_home=[str, os.PathLike, None],
             download_if_missing=["boolean"],
             return_X_y=["boolean"],
@@ -440,3 +436,17 @@ def _fetcher(constraints: dict, target: str):
         )
 
     return decorate
+
+
+def _fetch(name, read_split, splits, target_names, download, output):
+    """Read each split of a data set from the data home; return its Bunch.
+
+    ``download`` is ``(data_home, download_if_missing, n_retries, delay)``,
+    ``output`` is ``(shuffle, random_state, as_frame, return_X_y)`` and
+    ``read_split(split, home)`` returns ``(data, target)``.
+    """
+    data_home, *options = download
+    home = _Home(Path(get_data_home(data_home)) / name, *options)
+    return _bunch(
+        [read_split(split, home) for split in splits], target_names, name, *output
+    )

@@ -11,6 +11,7 @@ import itertools
 import json
 import lzma
 import os
+import sys
 import zlib
 from collections.abc import Iterator
 from numbers import Integral
@@ -322,15 +323,14 @@ def iter_text_file(
     r"""Read a labelled text file in chunks, in constant memory.
 
     The streaming form of :func:`load_text_file`, for files too large to
-    hold, such as the documents to predict: it yields one Bunch per
-    ``chunk_size`` documents. The parameters other than ``chunk_size`` are
-    those of :func:`load_text_file`.
+    hold (the documents to predict, say): one Bunch per ``chunk_size``
+    documents.
 
     Parameters
     ----------
     path : str or path-like
         A CSV or TSV file, a JSON Lines file, or a folder with one sub-folder
-        per class; see :func:`load_text_file`.
+        per class.
     chunk_size : int, default=1000
         Number of documents per chunk (the last one may hold fewer).
     text_column, label_column, sep, encoding, label_sep, missing_labels, columns
@@ -341,14 +341,9 @@ def iter_text_file(
     Yields
     ------
     chunk : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str); ``target``: ndarray of the label strings,
-        with ``label_sep`` a list of lists of labels (the set of labels is
-        known only at the end of the file), or None without
-        ``label_column``; ``line_numbers`` (ndarray of the line each
-        document starts on, or None for a folder); ``filenames`` (list of
-        str for a folder, else None); ``n_dropped`` and ``n_empty`` of this
-        chunk; and ``text_columns``, ``label_sep``, ``path``, ``format``,
-        ``sep``, ``encoding``.
+        The Bunch of :func:`load_text_file` for the chunk's documents,
+        without ``target_names``; with ``label_sep``, ``target`` is a list
+        of lists of labels (the set of labels is known only at the end).
 
     Raises
     ------
@@ -418,78 +413,62 @@ def load_text_file(
 ) -> Bunch:
     r"""Read labelled documents from a CSV, JSON Lines file or a folder per class.
 
-    The reader for your own data, the way the fetchers return theirs.
-
-    - **CSV**: a header row names the columns (or ``columns`` names them for
-      a file without one). Fields may be quoted and hold line breaks; CRLF
-      line ends are read. The separator is found among comma, semicolon,
-      tab and pipe (a ``.tsv`` file is tab-separated), or given by ``sep``.
-    - **JSON Lines** (``.jsonl``, ``.ndjson``): one object per line, with the
-      same column names as keys; a label may also be a list of labels.
-    - **A folder** with one sub-folder per class, each file one document
-      (the layout of :func:`sklearn.datasets.load_files`): the sub-folder
-      names are the labels.
-
-    Files ending in ``.gz``, ``.xz`` or ``.bz2`` are decompressed.
+    The reader for your own data, the way the fetchers return theirs (see
+    :ref:`own-data`): a CSV file with a header row (or ``columns``), whose
+    separator is found among comma, semicolon, tab and pipe; a JSON Lines
+    file (``.jsonl``, ``.ndjson``), one object per line; or a folder with
+    one sub-folder of documents per class, as
+    :func:`sklearn.datasets.load_files` reads. Files ending in ``.gz``,
+    ``.xz`` or ``.bz2`` are decompressed.
 
     Parameters
     ----------
     path : str or path-like
         The file or folder.
     text_column : str or list of str, default="text"
-        The column holding the documents. With several, a document is their
-        fields joined by a single space, in the order given (as AG News joins
-        title and description).
+        The column holding the documents; with several, a document is their
+        fields joined by a single space, in the order given.
     label_column : str or None, default="label"
         The column holding the labels; None reads no labels (documents to
         predict) and ``target`` is None.
     sep : str, default=None
-        The one-character separator of a CSV file; None finds it.
+        The one-character separator of a CSV file; None finds it (a ``.tsv``
+        file is tab-separated).
     encoding : str, default="utf-8"
-        The text encoding, any codec Python knows (``"latin-1"``,
-        ``"cp1252"``, ``"utf-16"``). A UTF-8 byte-order mark at the start is
-        skipped whatever the encoding.
+        Any codec Python knows; a UTF-8 byte-order mark is always skipped.
     label_sep : str, default=None
-        A separator inside the label field, for several labels per document
-        (``"|"`` in ``sports|politics``): ``target`` is then a binary
-        indicator matrix.
+        A separator inside the label field, for several labels per document:
+        ``target`` is then a binary indicator matrix.
     missing_labels : {"raise", "drop"}, default="raise"
         What to do with rows whose label is empty: raise an error that
         counts them, or drop them (counted in ``n_dropped``).
     columns : list of str, default=None
-        Names of the fields of a CSV file without a header row, in order;
-        its first line is then data.
+        Names of the fields of a CSV file without a header row, in order.
     quoting : bool, default=True
-        Whether fields may be quoted (``"a, b"``). False reads every
-        character as it is, for TSV files whose text holds unpaired quotes.
+        Whether fields may be quoted; False reads every character as it is
+        (TSV files whose text holds unpaired quotes).
 
     Returns
     -------
     bunch : :class:`~sklearn.utils.Bunch`
-        ``data`` (list of str); ``target``: ndarray of the label strings,
-        with ``label_sep`` an indicator ndarray of shape (n_documents,
-        n_labels), or None without ``label_column``; ``target_names`` (the
-        sorted labels, or None); ``text_columns`` (the columns read);
-        ``line_numbers`` (ndarray of the line each document starts on, or
-        None for a folder); ``filenames`` (list of str for a folder, else
-        None); ``n_dropped`` (rows dropped for a missing label); ``n_empty``
-        (documents empty or blank, kept); ``path``, ``format`` (``"csv"``,
-        ``"jsonl"`` or ``"folder"``), ``sep`` (None unless CSV),
+        ``data`` (list of str); ``target`` (ndarray of the label strings, an
+        indicator ndarray with ``label_sep``, or None); ``target_names``
+        (the sorted labels, or None); ``line_numbers`` (the line each
+        document starts on; None for a folder); ``filenames`` (for a folder,
+        else None); ``n_dropped`` (rows dropped for a missing label);
+        ``n_empty`` (blank documents, kept); ``text_columns``, ``path``,
+        ``format`` (``"csv"``, ``"jsonl"`` or ``"folder"``), ``sep``,
         ``encoding`` and ``label_sep``.
 
     Raises
     ------
     DataFileError
         A ``ValueError`` naming the file, the line and the fix when the file
-        cannot be read as asked: a missing column (the message lists the
-        header), a file without header row, a row with another number of
-        fields, a wrong encoding, a binary file or a spreadsheet workbook,
-        labels missing with ``missing_labels="raise"``.
+        cannot be read as asked (a missing column, a wrong encoding, ...).
 
     See Also
     --------
     iter_text_file : The same, in chunks of constant memory.
-    sklearn.datasets.load_files : The folder layout.
 
     Examples
     --------
@@ -501,38 +480,24 @@ def load_text_file(
     >>> reviews.data, reviews.target.tolist(), reviews.sep
     (['Great, really', 'Dull'], ['pos', 'neg'], ';')
     """
-    chunks = list(
-        iter_text_file(
-            path,
-            chunk_size=1 << 16,
-            text_column=text_column,
-            label_column=label_column,
-            sep=sep,
-            encoding=encoding,
-            label_sep=label_sep,
-            missing_labels=missing_labels,
-            columns=columns,
-            quoting=quoting,
-        )
+    # One chunk of every document: the set of labels is known at the end.
+    [bunch] = iter_text_file(
+        path,
+        chunk_size=sys.maxsize,
+        text_column=text_column,
+        label_column=label_column,
+        sep=sep,
+        encoding=encoding,
+        label_sep=label_sep,
+        missing_labels=missing_labels,
+        columns=columns,
+        quoting=quoting,
     )
-    bunch, target, target_names = chunks[0], None, None
+    bunch.target_names = None
     if label_column is not None and label_sep is not None:
         binarizer = MultiLabelBinarizer()
-        target = binarizer.fit_transform([t for chunk in chunks for t in chunk.target])
-        target_names = binarizer.classes_.tolist()
+        bunch.target = binarizer.fit_transform(bunch.target)
+        bunch.target_names = binarizer.classes_.tolist()
     elif label_column is not None:
-        target = np.concatenate([chunk.target for chunk in chunks])
-        target_names = np.unique(target).tolist()
-    folder = bunch.format == "folder"
-    bunch.update(
-        data=[text for chunk in chunks for text in chunk.data],
-        target=target,
-        target_names=target_names,
-        line_numbers=None
-        if folder
-        else np.concatenate([c.line_numbers for c in chunks]),
-        filenames=[n for c in chunks for n in c.filenames] if folder else None,
-        n_dropped=sum(chunk.n_dropped for chunk in chunks),
-        n_empty=sum(chunk.n_empty for chunk in chunks),
-    )
+        bunch.target_names = np.unique(bunch.target).tolist()
     return bunch

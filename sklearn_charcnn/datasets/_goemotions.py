@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn._compat import StrOptions
 from sklearn_charcnn.datasets import _base
 from sklearn_charcnn.datasets._files import load_text_file
 
@@ -42,8 +40,8 @@ _LABELS = (
 def _read_tsv(path: Path, fix: str):
     """Return (comments, indicator matrix) of a GoEmotions TSV file.
 
-    The files have no header and no quoting (a comment may hold a ``"``):
-    text, comma-separated label indices, comment id.
+    No header, no quoting (a comment may hold a ``"``): text, comma-separated
+    label indices, comment id.
     """
     bunch = load_text_file(
         path, columns=["text", "labels", "id"], label_column="labels", quoting=False
@@ -64,15 +62,16 @@ def _read_tsv(path: Path, fix: str):
 def _read_split(split: str, home: _base._Home):
     name, digests = f"{split}.tsv", _DIGESTS[split]
     fix = _base._fix(f"fetch_goemotions(subset={split!r})", "download it again")
-    remote = _base.RemoteFile(name, _URL + name, digests[0])
-    spec = _base.FileSpec(name, digests, fix, remote)
-    return _base._load_file(home, spec, partial(_read_tsv, fix=fix))
+    spec = _base.FileSpec(
+        name, digests, fix, _base.RemoteFile(name, _URL + name, digests[0])
+    )
+    return _base._load_file(home, spec, lambda path: _read_tsv(path, fix))
 
 
 @_base._fetcher(
-    {"subset": [StrOptions({"train", "dev", "test", "all"})]},
     "binary indicator ndarray of uint8, shape (n_comments, 28), column ``j``"
     " for the label ``target_names[j]``: the 27 emotions, then ``neutral``",
+    subsets=("train", "dev", "test"),
 )
 def fetch_goemotions(
     subset: str = "train",
@@ -88,16 +87,10 @@ def fetch_goemotions(
 ):
     """Load GoEmotions, Reddit comments with 28 emotion labels (multi-label).
 
-    54,263 English Reddit comments, each labelled by raters with one or more
-    of 27 emotions or ``neutral``, as released by Demszky et al. (2020), in
-    the authors' train/dev/test split. Names and religions are masked as
-    ``[NAME]`` and ``[RELIGION]``.
-
-    The fetcher reads ``<data_home>/goemotions/train.tsv``, ``dev.tsv`` and
-    ``test.tsv`` (or a ``.xz``, ``.gz``, ``.bz2`` copy), each only when its
-    SHA-256 is the published one or its ``.sha256`` file's (see
-    :ref:`datasets`), and downloads a missing one from the authors'
-    repository.
+    54,263 English Reddit comments, each labelled with one or more of 27
+    emotions or ``neutral``, as released by Demszky et al. (2020), in the
+    authors' train/dev/test split; a missing file is downloaded from their
+    repository (see :ref:`datasets`).
 
     Parameters
     ----------
@@ -121,10 +114,11 @@ def fetch_goemotions(
     >>> train.target.shape, train.target_names[:3]  # doctest: +SKIP
     ((43410, 28), ['admiration', 'amusement', 'anger'])
     """
-    folder = Path(_base.get_data_home(data_home)) / "goemotions"
-    home = _base._Home(folder, download_if_missing, n_retries, delay)
-    subsets = ["train", "dev", "test"] if subset == "all" else [subset]
-    splits = [_read_split(split, home) for split in subsets]
-    return _base._bunch(
-        splits, _LABELS, "goemotions", shuffle, random_state, as_frame, return_X_y
+    return _base._fetch(
+        "goemotions",
+        _read_split,
+        ["train", "dev", "test"] if subset == "all" else [subset],
+        list(_LABELS),
+        (data_home, download_if_missing, n_retries, delay),
+        (shuffle, random_state, as_frame, return_X_y),
     )

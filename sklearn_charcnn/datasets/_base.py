@@ -1,7 +1,8 @@
 """What the fetchers share, after :mod:`sklearn.datasets`.
 
 The data home, one verification rule (:func:`_verify`), downloads, the Bunch
-they return and their one body (:func:`_fetcher`).
+they return, their shared body (:func:`_fetch`) and their parameter checks
+and shared docstring blocks (:func:`_fetcher`).
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Everything the classifier hands to skorch lives here: the learning-rate
 schedules that recipes carry as data, the validation split that keeps
 augmented copies beside their original, the batch sampler (with the
 per-epoch choice of copies), the skorch net subclass (weighted loss, local
-random generators, bfloat16 autocast, Ctrl-C bookkeeping) and the
-clean-up that leaves a fitted net with nothing but its own state to pickle.
+random generators, bfloat16 autocast, Ctrl-C bookkeeping), the losses and
+scores of multi-label targets, and the clean-up that leaves a fitted net
+with nothing but its own state to pickle.
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.metrics import f1_score, precision_recall_curve
+from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 from skorch import NeuralNetClassifier
 from skorch.callbacks import Checkpoint, EarlyStopping, LRScheduler
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
+from torch import nn
+from torch.nn import functional as F
 from torch.utils.data import DataLoader, Subset
 
 from sklearn_charcnn.network import init_weights
@@ -127,10 +131,14 @@ class RowPlan:
 def plan_rows(y_rows, origin, copy_index, per_epoch, validation_fraction, seed):
     """Split rows by original document; validate on originals only.
 
+    One label per row: the split is stratified. A multi-label indicator
+    matrix: a shuffled split (stratifying label sets would need
+    iterative stratification, which this package does not depend on).
+
     Parameters
     ----------
-    y_rows : ndarray of shape (n_rows,)
-        Encoded labels of every row.
+    y_rows : ndarray of shape (n_rows,) or (n_rows, n_labels)
+        Encoded labels of every row, or its 0/1 indicator row.
     origin, copy_index : ndarray of shape (n_rows,)
         The original document of each row and its copy number (0: original).
     per_epoch : bool
@@ -138,7 +146,7 @@ def plan_rows(y_rows, origin, copy_index, per_epoch, validation_fraction, seed):
     validation_fraction : float
         Fraction of the original documents held out; 0 for none.
     seed : int
-        Seeds the stratified split.
+        Seeds the split.
 
     Returns
     -------
@@ -147,9 +155,8 @@ def plan_rows(y_rows, origin, copy_index, per_epoch, validation_fraction, seed):
     rows = np.arange(len(y_rows))
     originals = rows[copy_index == 0]
     if validation_fraction > 0:
-        splitter = StratifiedShuffleSplit(
-            n_splits=1, test_size=validation_fraction, random_state=seed
-        )
+        split = ShuffleSplit if y_rows.ndim == 2 else StratifiedShuffleSplit
+        splitter = split(n_splits=1, test_size=validation_fraction, random_state=seed)
         _, held_out = next(splitter.split(originals, y_rows[originals]))
         valid_docs = np.zeros(origin.max() + 1, dtype=bool)
         valid_docs[origin[originals[held_out]]] = True
@@ -399,6 +406,105 @@ class CharCNNNet(NeuralNetClassifier):
             weight = to_tensor(X["weight"], device=self.device)
             loss = loss * weight
         return loss.mean()
+
+
+# ------------------------------------------------------------ multi-label
+
+
+class MultiLabelLoss(nn.Module):
+    """Binary cross-entropy of every label's logit, averaged per row.
+
+    What :class:`torch.nn.BCEWithLogitsLoss` computes with
+    ``reduction="none"``, then the mean over the labels of each row, so
+    that :meth:`CharCNNNet.get_loss` weighs rows as it does with one label
+    per row.
+
+    Parameters
+    ----------
+    pos_weight : array-like of shape (n_labels,), default=None
+        Weight of the positive term of each label (``None``: 1).
+    label_smoothing : float, default=0.0
+        Targets become ``y * (1 - label_smoothing) + label_smoothing / 2``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklearn_charcnn._training import MultiLabelLoss
+    >>> logits = torch.zeros(2, 3)
+    >>> MultiLabelLoss()(logits, torch.ones(2, 3))  # log(2) for every label
+    tensor([0.6931, 0.6931])
+    """
+
+    def __init__(self, pos_weight=None, label_smoothing=0.0):
+        super().__init__()
+        self.label_smoothing = label_smoothing
+        if pos_weight is not None:
+            pos_weight = torch.as_tensor(pos_weight, dtype=torch.float32)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, logits, target):
+        target = target.to(logits.dtype)
+        if self.label_smoothing:
+            target = target * (1 - self.label_smoothing) + self.label_smoothing / 2
+        loss = F.binary_cross_entropy_with_logits(
+            logits, target, pos_weight=self.pos_weight, reduction="none"
+        )
+        return loss.mean(dim=1)
+
+
+def loss_params(multilabel, label_smoothing, pos_weight=None):
+    """Return the criterion of :class:`CharCNNNet` and its settings, as net keywords.
+
+    One label per row: cross-entropy. A multi-label indicator target:
+    :class:`MultiLabelLoss`, with skorch's default ``valid_acc`` (an
+    accuracy of one label per row) switched off.
+    """
+    if not multilabel:
+        return {
+            "criterion": torch.nn.CrossEntropyLoss,
+            "criterion__label_smoothing": label_smoothing,
+            "criterion__reduction": "none",
+        }
+    return {
+        "criterion": MultiLabelLoss,
+        "criterion__label_smoothing": label_smoothing,
+        "criterion__pos_weight": pos_weight,
+        "callbacks__valid_acc": None,
+    }
+
+
+def f1_micro(net, X, y):
+    """Micro-averaged F1 of the labels predicted at probability 0.5.
+
+    A skorch scoring function (``EpochScoring``): a label is predicted
+    when its logit is positive.
+    """
+    predicted = (net.forward(X) > 0).cpu().numpy()
+    return f1_score(np.asarray(y), predicted, average="micro", zero_division=0.0)
+
+
+def best_f1_threshold(y_true, score):
+    """Return the probability threshold that maximises one label's F1.
+
+    Returns the midpoint between the lowest score predicted positive at the
+    best cut and the next lower score (0 below the lowest), so that
+    ``score > threshold`` reproduces the cut. 0.5 when ``y_true`` has no
+    positive row: there is nothing to tune on.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_charcnn._training import best_f1_threshold
+    >>> float(best_f1_threshold(np.array([0, 0, 1, 1]), np.array([.1, .3, .4, .9])))
+    0.35
+    """
+    if not np.any(y_true):
+        return 0.5
+    precision, recall, cuts = precision_recall_curve(y_true, score)
+    f1 = 2 * precision * recall / np.maximum(precision + recall, np.finfo(float).tiny)
+    best = int(np.argmax(f1[:-1]))
+    lower = cuts[best - 1] if best > 0 else 0.0
+    return (cuts[best] + lower) / 2
 
 
 def slim(net):

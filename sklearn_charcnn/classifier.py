@@ -26,11 +26,13 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     _num_samples,
@@ -51,7 +53,10 @@ from sklearn_charcnn._training import (
     StepHalving,
     WarmupCosine,
     batch_loader,
+    best_f1_threshold,
     checkpoints,
+    f1_micro,
+    loss_params,
     plan_rows,
     slim,
 )
@@ -142,6 +147,10 @@ class _FitData(NamedTuple):
     origin: np.ndarray
     copy_index: np.ndarray
     per_epoch: bool
+    # A multi-label indicator target: y_codes is a float32 0/1 matrix and
+    # pos_weight the positive weight of every label (None: 1).
+    multilabel: bool = False
+    pos_weight: np.ndarray | None = None
 
 
 def _looks_like_text(X) -> bool:
@@ -181,7 +190,8 @@ def _expand_by_origin(values, name, rows, n_rows):
             f"{n_originals} documents; give one entry per row or one per "
             "original document."
         )
-    values = np.asarray(values)
+    if not issparse(values):
+        values = np.asarray(values)
     return values[origin]
 
 
@@ -233,25 +243,42 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         to set other arguments. ``None`` takes the recipe's (AdamW with
         weight decay 0.05 / SGD with momentum 0.9).
     validation_fraction : float, default=0.1
-        Fraction of the training data held out, stratified, to compute
-        ``valid_loss`` and ``valid_acc`` each epoch and to drive early
-        stopping. 0 trains on everything, with no validation and no early
+        Fraction of the training data held out to compute ``valid_loss``
+        and ``valid_acc`` (``valid_f1_micro`` for multi-label targets) each
+        epoch, to drive early stopping and to tune ``threshold="validation"``.
+        The split is stratified by class for one label per document and
+        shuffled for multi-label targets (iterative stratification is not a
+        dependency). 0 trains on everything, with no validation and no early
         stopping.
     early_stopping : int, False or None, default=None
-        Patience in epochs: stop when ``valid_acc`` has not improved for that
-        many epochs, and restore the weights of the best epoch. ``False``
-        turns it off; ``None`` takes the recipe's (5 / off).
+        Patience in epochs: stop when ``valid_acc`` (multi-label:
+        ``valid_f1_micro``, the micro-averaged F1 at probability 0.5) has not
+        improved for that many epochs, and restore the weights of the best
+        epoch. ``False`` turns it off; ``None`` takes the recipe's (5 / off).
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, as in
         :class:`~sklearn.linear_model.LogisticRegression`: a dict
         ``{label: weight}`` (labels not named weigh 1), ``"balanced"`` for
         ``n_samples / (n_classes * np.bincount(y))``, or ``None`` for equal
         weights. Multiplied with ``sample_weight`` when both are given.
+        For a multi-label target it weighs the positive term of each
+        label's loss (``pos_weight`` of :class:`torch.nn.BCEWithLogitsLoss`):
+        a dict ``{label_index: weight}``, or ``"balanced"`` for
+        ``negatives / positives`` of every label.
+    threshold : float or "validation", default=0.5
+        Multi-label targets only (ignored otherwise): a label is predicted
+        when its probability exceeds its threshold. A float is used for
+        every label; ``"validation"`` chooses one threshold per label that
+        maximises that label's F1 on the validation split (needs
+        ``validation_fraction > 0``). The default 0.5 needs no held-out
+        data and is what scikit-learn's multi-label classifiers predict
+        with; see the user guide page "Training on CPU and GPU".
     warm_start : bool, default=False
         When ``True`` and the classifier is fitted, ``fit`` continues
-        training the fitted network (same classes and document length
-        required) for ``max_epochs`` more epochs, with a new optimizer and
-        the recipe's learning-rate schedule over those epochs. The fitted
+        training the fitted network (same classes, or the same number of
+        labels of a multi-label target, and document length required) for
+        ``max_epochs`` more epochs, with a new optimizer and the recipe's
+        learning-rate schedule over those epochs. The fitted
         network has its batch normalisation folded away, so continued
         training runs without it. The optimizer's state is not kept after
         ``fit``; see the user guide page "Saving, checkpoints and continued
@@ -284,7 +311,11 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The class labels.
+        The class labels; for a multi-label indicator target,
+        ``np.arange(n_labels)``, the column indices of ``Y``.
+    thresholds_ : ndarray of shape (n_labels,)
+        Multi-label targets only: the probability above which each label
+        is predicted (see ``threshold``).
     n_features_in_ : int
         Characters per document seen in fit (the quantizer's ``max_length``).
     n_codes_ : int
@@ -298,6 +329,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         Per-epoch ``train_loss``, ``train_acc`` (on the training batches,
         dropout active), ``valid_loss`` and ``valid_acc`` (when
         ``validation_fraction > 0``) and ``dur``, as recorded by skorch.
+        Multi-label targets record ``train_f1_micro`` and ``valid_f1_micro``
+        instead of the accuracies.
     checkpoint_dirs_ : list of str
         The folders the fit's ``Checkpoint`` callbacks wrote into (empty
         without one); each can be reloaded with :meth:`from_checkpoint`.
@@ -338,8 +371,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     them (:mod:`sklearn_charcnn.distributed`).
 
     See the user guide pages "Training on CPU and GPU" (how the default
-    recipe was chosen), "Saving, checkpoints and continued training" and
-    "Scaling out".
+    recipe was chosen; multi-label targets), "Saving, checkpoints and
+    continued training" and "Scaling out".
 
     References
     ----------
@@ -379,6 +412,10 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), "boolean", None],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "threshold": [
+            Interval(Real, 0, 1, closed="neither"),
+            StrOptions({"validation"}),
+        ],
         "warm_start": ["boolean"],
         "callbacks": [list, None],
         "device": [str],
@@ -403,6 +440,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         validation_fraction=0.1,
         early_stopping=None,
         class_weight=None,
+        threshold=0.5,
         warm_start=False,
         callbacks=None,
         device="auto",
@@ -424,6 +462,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.class_weight = class_weight
+        self.threshold = threshold
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.device = device
@@ -446,7 +485,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         if y is None:
             X = validate_data(self, X, **kwargs)
         else:
-            X, y = validate_data(self, X, y, **kwargs)
+            # y may be a multi-label indicator (dense or sparse):
+            # _encode_target tells it from other targets.
+            X, y = validate_data(self, X, y, multi_output=True, **kwargs)
         if _looks_like_text(X):  # e.g. a DataFrame of strings
             raise ValueError(text_error)
         if X.dtype.kind not in "ui":
@@ -477,9 +518,75 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         # The device casts codes to int64 itself; send the narrowest type.
         return X.astype(np.uint8 if n_codes <= 256 else np.int64, copy=False)
 
-    def _row_weights(self, y, sample_weight, X):
+    def _encode_target(self, y):
+        """Return the network's targets, ``classes_`` and whether multi-label.
+
+        One label per row becomes class indices (int64); a multi-label
+        indicator matrix becomes a dense float32 0/1 matrix.
+        """
+        name = type(self).__name__
+        kind = type_of_target(y, input_name="y")
+        if kind == "multilabel-indicator":
+            Y = y.toarray() if issparse(y) else np.asarray(y)
+            values = np.unique(Y)
+            if not np.isin(values, (0, 1)).all():
+                raise ValueError(
+                    f"A multi-label target must hold 0 and 1 only; Y contains "
+                    f"{values.tolist()}. Mark each label with 1 where it applies "
+                    "and 0 elsewhere (e.g. with sklearn.preprocessing."
+                    "MultiLabelBinarizer)."
+                )
+            return Y.astype(np.float32), np.arange(Y.shape[1]), True
+        if np.ndim(y) == 2 and y.shape[1] > 1:
+            raise ValueError(
+                f"{name} takes one label per document (y of shape (n_samples,)) "
+                "or a multi-label indicator matrix of 0 and 1 (Y of shape "
+                f"(n_samples, n_labels)); got a {kind!r} target of shape "
+                f"{y.shape}. Encode label sets with sklearn.preprocessing."
+                "MultiLabelBinarizer."
+            )
+        check_classification_targets(y)
+        y = column_or_1d(y, warn=True)
+        encoder = LabelEncoder()
+        y_codes = encoder.fit_transform(y).astype(np.int64)
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"{name} needs samples of at least 2 classes, but y contains "
+                f"only one class: {encoder.classes_.tolist()[0]!r}."
+            )
+        return y_codes, encoder.classes_, False
+
+    def _pos_weight(self, Y):
+        """Per-label weight of the positive term of the multi-label loss."""
+        if self.class_weight is None:
+            return None
+        n_labels = Y.shape[1]
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(range(n_labels))
+            if unknown:
+                raise ValueError(
+                    f"class_weight names {sorted(map(str, unknown))}, which are not "
+                    f"label indices of the multi-label Y (0 to {n_labels - 1})."
+                )
+            pos_weight = np.ones(n_labels)
+            pos_weight[list(self.class_weight)] = list(self.class_weight.values())
+        else:
+            positives = Y.sum(axis=0)
+            # A label without positive rows has nothing to weigh: 1.
+            pos_weight = np.where(
+                positives > 0, (len(Y) - positives) / np.maximum(positives, 1), 1.0
+            )
+        return pos_weight.astype(np.float32)
+
+    def _row_weights(self, y, sample_weight, X, multilabel=False):
         """One float32 loss weight per row: sample_weight times class_weight."""
         weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if multilabel:
+            if not weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight sums to zero: no row would count in the loss."
+                )
+            return weight.astype(np.float32)
         if self.class_weight is not None:
             unknown = (
                 set(self.class_weight) - set(np.unique(y).tolist())
@@ -552,14 +659,16 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             patience=int(patience or 0) if self.validation_fraction > 0 else 0,
         )
 
-    def _callbacks(self, settings, steps_per_epoch, checkpoint_root):
-        # Training accuracy from the predictions made during the epoch
-        # (cached by skorch: no extra forward pass), for learning curves.
+    def _callbacks(self, settings, steps_per_epoch, checkpoint_root, multilabel):
+        # Training accuracy (multi-label: micro-F1) from the predictions made
+        # during the epoch (cached by skorch: no extra forward pass), for
+        # learning curves.
+        score, scoring = ("f1_micro", f1_micro) if multilabel else ("acc", "accuracy")
         callbacks = [
             (
-                "train_acc",
+                f"train_{score}",
                 EpochScoring(
-                    "accuracy", name="train_acc", on_train=True, lower_is_better=False
+                    scoring, name=f"train_{score}", on_train=True, lower_is_better=False
                 ),
             ),
             (
@@ -567,12 +676,23 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 settings.schedule.callback(settings.max_epochs, steps_per_epoch),
             ),
         ]
+        if multilabel:
+            # In place of skorch's valid_acc (switched off in _build_net),
+            # and before early stopping, which reads it.
+            callbacks.append(
+                (
+                    "valid_f1_micro",
+                    EpochScoring(
+                        f1_micro, name="valid_f1_micro", lower_is_better=False
+                    ),
+                )
+            )
         if settings.patience:
             callbacks.append(
                 (
                     "early_stopping",
                     EarlyStopping(
-                        monitor="valid_acc",
+                        monitor=f"valid_{score}",
                         lower_is_better=False,
                         patience=settings.patience,
                         threshold=0.0,
@@ -600,12 +720,25 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         return callbacks + extra, dirs
 
     def _build_net(
-        self, settings, device, n_codes, input_length, n_classes, plan, seed, world=None
+        self,
+        settings,
+        device,
+        n_codes,
+        input_length,
+        n_classes,
+        plan,
+        seed,
+        world=None,
+        *,
+        multilabel=False,
+        pos_weight=None,
     ):
         """Build the skorch net of a fit (``plan`` given) or a rebuild (``None``).
 
         With a ``world`` of processes, the net trains this process's shard
         of every batch (:class:`~sklearn_charcnn.distributed.DataParallelNet`).
+        A ``multilabel`` net has one output per label (``n_classes`` of them)
+        and trains on binary cross-entropy.
         """
         if plan is None:
             plan = RowPlan(train=np.arange(1), valid=None, epoch_rows=None)
@@ -616,7 +749,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         if world is not None:
             rows = world.shard_length(rows)
         steps_per_epoch = math.ceil(rows / settings.batch_size)
-        callbacks, dirs = self._callbacks(settings, steps_per_epoch, root)
+        callbacks, dirs = self._callbacks(settings, steps_per_epoch, root, multilabel)
         net_class = CharCNNNet if world is None else DataParallelNet
         net = net_class(
             CharCNNModule,
@@ -631,9 +764,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             init_std=settings.init_std,
             seed=seed,
             precision=self.precision,
-            criterion=torch.nn.CrossEntropyLoss,
-            criterion__label_smoothing=settings.label_smoothing,
-            criterion__reduction="none",
+            **loss_params(multilabel, settings.label_smoothing, pos_weight),
             optimizer=settings.optimizer,
             lr=settings.lr,
             **{f"optimizer__{k}": v for k, v in settings.optimizer_kwargs.items()},
@@ -662,8 +793,10 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_characters), integer dtype
             Character codes, as produced by ``CharQuantizer.transform``.
-        y : array-like of shape (n_samples,)
-            Class labels, of any type scikit-learn accepts.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, of any type scikit-learn accepts, or a multi-label
+            indicator matrix of 0 and 1 (dense or sparse), one column per
+            label.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each document in the loss; ``None``
             weighs every document 1. Routed by a Pipeline or a grid search
@@ -708,30 +841,36 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             self.validation_fraction,
             seed,
         )
-        n_classes = len(data.classes)
+        if data.multilabel:
+            _warn_constant_labels(data.y_codes[plan.train])
         net, dirs = self._build_net(
             settings,
             self.device_,
             data.n_codes,
             data.X.shape[1],
-            n_classes,
+            len(data.classes),
             plan,
             seed,
             world,
+            multilabel=data.multilabel,
+            pos_weight=data.pos_weight,
         )
         net.initialize()
         if warm:
             net.module_.load_state_dict(self.net_.module_.state_dict())
         for folder in dirs:
-            self._write_checkpoint_meta(
-                folder, data.classes, data.X.shape[1], data.n_codes
-            )
+            self._write_checkpoint_meta(folder, data)
         self._train(net, data, settings.max_epochs)
         # Training-time normalisation only: the fitted network is the
         # paper's, computing what the normalised one did in eval mode.
         net.module_.fold_batch_norm()
         slim(net)
+        if data.multilabel:
+            self.thresholds_ = self._fit_thresholds(net, data, plan)
+        else:
+            self.__dict__.pop("thresholds_", None)
 
+        self._multilabel = data.multilabel
         self.classes_ = data.classes
         self.n_codes_ = data.n_codes
         self.net_ = net
@@ -747,26 +886,19 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         sample_weight = _expand_by_origin(sample_weight, "sample_weight", rows, n_rows)
         previous_length = getattr(self, "n_features_in_", None)
         X, y = self._validate_codes(X, y, reset=True)
-        check_classification_targets(y)
-        y = column_or_1d(y, warn=True)
-        encoder = LabelEncoder()
-        y_codes = encoder.fit_transform(y).astype(np.int64)
-        classes = encoder.classes_
-        if len(classes) < 2:
+        y_codes, classes, multilabel = self._encode_target(y)
+        if (
+            multilabel
+            and self.threshold == "validation"
+            and not (self.validation_fraction > 0)
+        ):
             raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes, but "
-                f"y contains only one class: {classes.tolist()[0]!r}."
+                'threshold="validation" tunes the thresholds on the validation '
+                "split, but validation_fraction=0; set validation_fraction > 0 "
+                "or a fixed threshold such as 0.5."
             )
         if warm:
-            if not np.array_equal(classes, self.classes_) or (
-                X.shape[1] != previous_length
-            ):
-                raise ValueError(
-                    "warm_start=True continues the fitted network, which needs "
-                    f"the same classes ({self.classes_.tolist()}) and document "
-                    f"length ({previous_length}); got {classes.tolist()} and "
-                    f"{X.shape[1]}. Set warm_start=False to train a new network."
-                )
+            self._check_warm_start(classes, multilabel, X.shape[1], previous_length)
             n_codes = self.n_codes_
         elif self.n_codes is not None:
             n_codes = int(self.n_codes)
@@ -775,15 +907,48 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         else:
             n_codes = int(X.max()) + 1
         X = self._check_codes(X, n_codes)
-        weight = self._row_weights(y, sample_weight, X)
+        labels = y_codes if multilabel else classes[y_codes]
+        weight = self._row_weights(labels, sample_weight, X, multilabel)
         if rows is None:
             origin, copy_index, per_epoch = np.arange(n_rows), np.zeros(n_rows), False
         else:
             origin, copy_index, per_epoch = rows
         self._check_validation_split(y_codes[copy_index == 0], len(classes))
+        pos_weight = self._pos_weight(y_codes) if multilabel else None
         return _FitData(
-            X, y_codes, weight, classes, n_codes, origin, copy_index, per_epoch
+            X,
+            y_codes,
+            weight,
+            classes,
+            n_codes,
+            origin,
+            copy_index,
+            per_epoch,
+            multilabel,
+            pos_weight,
         )
+
+    def _check_warm_start(self, classes, multilabel, length, previous_length):
+        """Continued training needs the fitted network's outputs and length."""
+
+        def describe(classes, multilabel):
+            if multilabel:
+                return f"{len(classes)} labels of a multi-label Y"
+            return f"classes {classes.tolist()}"
+
+        fitted_multilabel = getattr(self, "_multilabel", False)
+        if (
+            multilabel != fitted_multilabel
+            or not np.array_equal(classes, self.classes_)
+            or length != previous_length
+        ):
+            raise ValueError(
+                "warm_start=True continues the fitted network, which needs the "
+                "same classes and document length as before "
+                f"({describe(self.classes_, fitted_multilabel)}, length "
+                f"{previous_length}); got {describe(classes, multilabel)}, length "
+                f"{length}. Set warm_start=False to train a new network."
+            )
 
     def _train(self, net, data, max_epochs):
         """Run skorch's training loop; turn a Ctrl-C into a warning, or raise it."""
@@ -807,6 +972,14 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             return
         n_docs = len(y_originals)
         n_valid = math.ceil(self.validation_fraction * n_docs)
+        if y_originals.ndim == 2:  # multi-label: a shuffled split
+            if n_docs - n_valid < 1:
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} of {n_docs} "
+                    "documents leaves none for training; pass more data or "
+                    "validation_fraction=0."
+                )
+            return
         if n_valid < n_classes or n_docs - n_valid < n_classes:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} of {n_docs} "
@@ -822,14 +995,30 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 "pass more data or validation_fraction=0."
             )
 
-    def _write_checkpoint_meta(self, folder, classes, n_features, n_codes):
+    def _fit_thresholds(self, net, data, plan):
+        """Each label's probability threshold (``threshold``), tuned or given."""
+        n_labels = len(data.classes)
+        if self.threshold != "validation":
+            return np.full(n_labels, float(self.threshold))
+        rows = plan.valid
+        logits = net.forward(data.X[rows], training=False, device="cpu").numpy()
+        proba = expit(logits.astype(np.float64))
+        return np.array(
+            [
+                best_f1_threshold(data.y_codes[rows, k], proba[:, k])
+                for k in range(n_labels)
+            ]
+        )
+
+    def _write_checkpoint_meta(self, folder, data):
         params = self.get_params(deep=False)
         params["callbacks"] = None
         meta = {
             "params": params,
-            "classes_": classes,
-            "n_features_in_": n_features,
-            "n_codes_": n_codes,
+            "classes_": data.classes,
+            "n_features_in_": data.X.shape[1],
+            "n_codes_": data.n_codes,
+            "multilabel": data.multilabel,
         }
         with open(os.path.join(folder, _CHECKPOINT_META), "wb") as f:
             pickle.dump(meta, f)
@@ -880,6 +1069,13 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         history = None
         if f_history is not None and (folder / f_history).is_file():
             history = History.from_file(str(folder / f_history))
+        fitted = {}
+        if meta.get("multilabel", False):
+            # Thresholds tuned on validation are chosen when fit ends, after
+            # any checkpoint: a checkpoint predicts at the fixed threshold.
+            threshold = estimator.threshold
+            threshold = 0.5 if threshold == "validation" else float(threshold)
+            fitted["thresholds_"] = np.full(len(meta["classes_"]), threshold)
         estimator._restore(
             device_,
             state,
@@ -888,6 +1084,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             n_features_in_=meta["n_features_in_"],
             n_codes_=meta["n_codes_"],
             checkpoint_dirs_=[],
+            _multilabel=meta.get("multilabel", False),
+            **fitted,
         )
         return estimator
 
@@ -906,6 +1104,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             len(fitted["classes_"]),
             plan=None,
             seed=0,
+            multilabel=fitted.get("_multilabel", False),
         )
         net.initialize()
         # Weights saved before batch normalisation was folded (a checkpoint)
@@ -921,8 +1120,38 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------ prediction
 
+    def _codes_to_predict(self, X):
+        check_is_fitted(self)
+        X, _ = self._validate_codes(X, reset=False)
+        return self._check_codes(X, self.n_codes_)
+
+    def decision_function(self, X):
+        """Return the network's logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_characters), integer dtype
+            Character codes, as produced by ``CharQuantizer.transform``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            For two classes, the log-odds of ``classes_[1]`` (the difference
+            of its logit and the other's), positive where it is predicted,
+            as :class:`~sklearn.linear_model.LogisticRegression` gives; for
+            more classes, one logit per class (the softmax of a row is its
+            ``predict_proba``); for a multi-label target, one logit per
+            label (its sigmoid is the label's probability).
+        """
+        X = self._codes_to_predict(X)
+        logits = self.net_.forward(X, training=False, device="cpu").numpy()
+        logits = logits.astype(np.float64)
+        if not getattr(self, "_multilabel", False) and logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
     def predict_proba(self, X):
-        """Return class probabilities.
+        """Return class probabilities, or each label's probability.
 
         Parameters
         ----------
@@ -932,16 +1161,18 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Probabilities in the order of ``classes_``; rows sum to 1.
+            Probabilities in the order of ``classes_``; rows sum to 1. For a
+            multi-label target, shape ``(n_samples, n_labels)``: the
+            probability of every label, independently of the others.
         """
-        check_is_fitted(self)
-        X, _ = self._validate_codes(X, reset=False)
-        X = self._check_codes(X, self.n_codes_)
+        if getattr(self, "_multilabel", False):
+            return expit(self.decision_function(X))
+        X = self._codes_to_predict(X)
         proba = self.net_.predict_proba(X).astype(np.float64)
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X):
-        """Return the most probable class of each document.
+        """Return the most probable class, or the labels, of each document.
 
         Parameters
         ----------
@@ -950,10 +1181,14 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels from ``classes_``; for a multi-label target, a dense 0/1
+            indicator matrix: 1 where a label's probability exceeds its
+            threshold in ``thresholds_``.
         """
         proba = self.predict_proba(X)
+        if getattr(self, "_multilabel", False):
+            return (proba > self.thresholds_).astype(np.int64)
         return self.classes_[np.argmax(proba, axis=1)]
 
     # ------------------------------------------------------------- plumbing
@@ -993,6 +1228,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             name: state[name]
             for name in ("classes_", "n_features_in_", "n_codes_", "checkpoint_dirs_")
         }
+        fitted["_multilabel"] = state.get("_multilabel", False)
         self._restore(device, weights, History(history), **fitted)
 
     def __sklearn_tags__(self):
@@ -1002,7 +1238,28 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.positive_only = True
         # A few epochs on tiny data: no accuracy promise in the common checks.
         tags.classifier_tags.poor_score = True
+        tags.classifier_tags.multi_label = True
         return tags
+
+
+def _warn_constant_labels(Y_train):
+    """Warn, as OneVsRestClassifier does, of a label constant in training."""
+    positives = Y_train.sum(axis=0)
+    for label in np.flatnonzero(positives == 0):
+        warnings.warn(
+            f"Label not {label} is present in all training examples: no document "
+            f"of the training part has label {label}, which the network learns "
+            "never to predict.",
+            UserWarning,
+            stacklevel=5,
+        )
+    for label in np.flatnonzero(positives == len(Y_train)):
+        warnings.warn(
+            f"Label {label} is present in all training examples, which the "
+            "network learns always to predict.",
+            UserWarning,
+            stacklevel=5,
+        )
 
 
 def _silent(*args, **kwargs):

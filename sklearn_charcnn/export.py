@@ -9,7 +9,8 @@ separately:
   ``.pt2`` file loaded with :func:`torch.export.load`). The graph takes a
   batch of code rows, ``codes`` of shape ``(batch, max_length)``, and
   returns ``probabilities`` of shape ``(batch, n_classes)``, columns in the
-  order of ``classes_``;
+  order of ``classes_`` (for a multi-label classifier, each label's own
+  probability, the sigmoid of its logit);
 - the **quantizer** becomes a preprocessing spec, a small JSON document
   (:func:`preprocessing_spec`) written beside the model file and stored in
   it too (ONNX metadata, ``.pt2`` extra file). :func:`encode` is a
@@ -144,7 +145,11 @@ def preprocessing_spec(model) -> dict:
         - ``"dtype"``: the input type of the exported graph (``"uint8"``, or
           ``"int64"`` for networks with more than 256 codes);
         - ``"input_name"``, ``"output_name"``: the graph's tensor names;
-        - ``"classes"``: the labels of the output columns, in order.
+        - ``"classes"``: the labels of the output columns, in order;
+        - ``"multilabel"``: ``true`` when the columns are independent label
+          probabilities (a sigmoid per label; a label applies when its
+          probability exceeds 0.5, or the classifier's ``thresholds_``),
+          ``false`` when they are class probabilities (a softmax).
 
     See Also
     --------
@@ -190,6 +195,7 @@ def preprocessing_spec(model) -> dict:
     }
     if classifier is not None:
         spec["classes"] = np.asarray(classifier.classes_).tolist()
+        spec["multilabel"] = _is_multilabel(classifier)
     return spec
 
 
@@ -286,6 +292,10 @@ def _network(classifier):
     return classifier.net_.module_
 
 
+def _is_multilabel(classifier) -> bool:
+    return bool(getattr(classifier, "_multilabel", False))
+
+
 class PortableCharCNN(nn.Module):
     """A fitted char-CNN in plain torch operations, for export and inspection.
 
@@ -305,7 +315,11 @@ class PortableCharCNN(nn.Module):
     module : CharCNNModule
         The fitted network, ``classifier.net_.module_``.
     probabilities : bool, default=True
-        End with a softmax (class probabilities) or return the logits.
+        End with a softmax (class probabilities), or a sigmoid with
+        ``multilabel``, or return the logits.
+    multilabel : bool, default=False
+        The network has one output per label of a multi-label target:
+        probabilities are a sigmoid of every logit.
 
     Attributes
     ----------
@@ -327,7 +341,7 @@ class PortableCharCNN(nn.Module):
     True
     """
 
-    def __init__(self, module, probabilities: bool = True):
+    def __init__(self, module, probabilities: bool = True, multilabel: bool = False):
         super().__init__()
         module = copy.deepcopy(module).cpu().eval().fold_batch_norm()
         first = module.convs[0]
@@ -352,6 +366,7 @@ class PortableCharCNN(nn.Module):
         self.pools = list(module.pools)
         self.classifier = copy.deepcopy(module.classifier)
         self.probabilities = probabilities
+        self.multilabel = multilabel
         for parameter in self.parameters():
             parameter.requires_grad_(False)
         self.eval()
@@ -431,7 +446,11 @@ class PortableCharCNN(nn.Module):
 
     def _head(self, features):
         logits = self.classifier(features)
-        return torch.softmax(logits, dim=1) if self.probabilities else logits
+        if not self.probabilities:
+            return logits
+        return (
+            torch.sigmoid(logits) if self.multilabel else torch.softmax(logits, dim=1)
+        )
 
 
 def _max_pool_rows(x, pool):
@@ -486,9 +505,11 @@ def export_onnx(pipeline, path, *, opset_version: int = 18) -> dict:
     The graph has one input, ``codes`` (``uint8``, shape
     ``(batch, max_length)``, the batch size free), and one output,
     ``probabilities`` (``float32``, shape ``(batch, n_classes)``, columns
-    in the order of ``classes_``). It is exported with PyTorch's
-    TorchScript-based exporter from :class:`PortableCharCNN`, which needs
-    the ``onnx`` package but not ``onnxscript``.
+    in the order of ``classes_``; for a multi-label classifier the sigmoid
+    of every label's logit, see the spec's ``"multilabel"``). It is
+    exported with PyTorch's TorchScript-based exporter from
+    :class:`PortableCharCNN`, which needs the ``onnx`` package but not
+    ``onnxscript``.
 
     Examples
     --------
@@ -514,7 +535,9 @@ def export_onnx(pipeline, path, *, opset_version: int = 18) -> dict:
         ) from exc
     spec = preprocessing_spec(pipeline)
     _quantizer, classifier = _split_pipeline(pipeline)
-    portable = PortableCharCNN(_network(classifier))
+    portable = PortableCharCNN(
+        _network(classifier), multilabel=_is_multilabel(classifier)
+    )
     path = Path(path)
     with warnings.catch_warnings():
         # torch >= 2.9 warns that the TorchScript-based exporter is legacy;
@@ -582,7 +605,9 @@ def export_torch(pipeline, path) -> dict:
     """
     spec = preprocessing_spec(pipeline)
     _quantizer, classifier = _split_pipeline(pipeline)
-    portable = PortableCharCNN(_network(classifier))
+    portable = PortableCharCNN(
+        _network(classifier), multilabel=_is_multilabel(classifier)
+    )
     batch = torch.export.Dim("batch")
     program = torch.export.export(
         portable, (_example_input(spec),), dynamic_shapes=({0: batch},)

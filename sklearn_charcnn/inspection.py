@@ -199,7 +199,9 @@ def char_attributions(
     target : label, list of labels or None, default=None
         The class to explain, a value of ``classes_``, one for all
         documents or one per document. ``None`` explains each document's
-        predicted class.
+        predicted class. For a multi-label classifier the targets are label
+        indices (its ``classes_``), each explained on its own logit;
+        ``None`` explains each document's most probable label.
     method : {"integrated_gradients", "occlusion"}, default="integrated_gradients"
         ``"integrated_gradients"``: Integrated Gradients [2]_ from the
         all-padding input (every position code 0) to the document, with
@@ -275,7 +277,10 @@ def char_attributions(
         batch = torch.as_tensor(np.asarray(codes[start : start + batch_size]))
         batch = network._pad(batch.to(device)).long()
         with torch.no_grad():
-            proba = torch.softmax(network(batch), dim=1).cpu().numpy()
+            logits = network(batch)
+            multilabel = getattr(classifier, "_multilabel", False)
+            proba = torch.sigmoid(logits) if multilabel else logits.softmax(dim=1)
+            proba = proba.cpu().numpy()
         indices = _resolve_targets(
             None if target is None else _slice_target(target, start, len(batch)),
             classifier.classes_,

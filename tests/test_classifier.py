@@ -415,6 +415,7 @@ EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": _FLOAT_DATA,
     "check_class_weight_classifiers": _FLOAT_DATA,
     "check_classifiers_one_label_sample_weights": _FLOAT_DATA,
+    "check_decision_proba_consistency": _FLOAT_DATA,
     "check_dtype_object": "the check's data are objects; codes are integers",
 }
 
@@ -424,4 +425,39 @@ EXPECTED_FAILED_CHECKS = {
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+# The same checks at the default validation_fraction=0.1. A stratified
+# split needs at least 2 documents of every class, and one of each class on
+# either side: the classifier refuses smaller data with a clear error.
+_TOO_SMALL = (
+    "the check fits on data too small for a stratified validation split, "
+    "which the classifier refuses with a clear error (tested above)"
+)
+EXPECTED_FAILED_CHECKS_WITH_VALIDATION = {
+    **EXPECTED_FAILED_CHECKS,
+    # 10 to 20 documents of 2 to 4 classes: 1 or 2 validation documents.
+    **dict.fromkeys(
+        [
+            "check_dict_unchanged",
+            "check_dont_overwrite_parameters",
+            "check_estimators_nan_inf",
+            "check_f_contiguous_array_estimator",
+            "check_fit2d_1feature",
+            "check_fit2d_predict1d",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_n_features_in_after_fitting",
+        ],
+        _TOO_SMALL,
+    ),
+}
+
+
+@parametrize_with_checks(
+    [CharCNNClassifier(**TINY, random_state=0)],
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS_WITH_VALIDATION,
+)
+def test_sklearn_estimator_checks_with_validation_split(estimator, check):
     check(estimator)

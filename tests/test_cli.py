@@ -5,10 +5,10 @@ import os
 import pickle
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _tiny_news import TINY_CSV, read_tiny_csv, tiny_rows, write_csv
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -20,8 +20,6 @@ from sklearn_charcnn.compare import evaluate, make_models, split_indices
 from sklearn_charcnn.datasets import _ag_news
 from sklearn_charcnn.datasets._base import RemoteFile
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TINY_CSV = FIXTURES / "tiny_news.csv"  # 20 sports + 20 sci/tech headlines
 # The smallest network the command can build: 128 characters is above the
 # 123 the six convolutions and three poolings need.
 TINY_NET = [
@@ -45,14 +43,6 @@ def compare_tiny_csv(output_dir, *options):
     )
     assert status == 0
     return json.loads((output_dir / "compare.json").read_text())
-
-
-def read_tiny_csv():
-    import csv
-
-    with open(TINY_CSV, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return [r["text"] for r in rows], np.array([r["label"] for r in rows])
 
 
 def test_compare_end_to_end_writes_table_png_and_json(tmp_path, capsys):
@@ -381,23 +371,6 @@ def test_ensemble_option_votes_k_char_cnns_and_plots_their_curves(tmp_path):
 
 
 # ------------------------------------------------------ the user's own file
-
-
-def write_csv(path, rows, *, header=("text", "label"), sep=",", encoding="utf-8"):
-    """Write ``rows`` under ``header`` with the csv module; return the path."""
-    import csv
-
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, delimiter=sep)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def tiny_rows():
-    """The tiny news as a list of [text, label] rows."""
-    X, y = read_tiny_csv()
-    return [[text, label] for text, label in zip(X, y, strict=True)]
 
 
 def write_news(path, *, sep=";", encoding="latin-1"):

@@ -12,11 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skops.io as sio
+from _tiny_news import tiny_rows, write_csv
 
 from sklearn_charcnn.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
-TINY_CSV = FIXTURES / "tiny_news.csv"  # 20 sports + 20 sci/tech headlines
 TINY_NET = [
     "--max-length",
     "128",
@@ -33,18 +32,9 @@ TINY_NET = [
 READ = ["--encoding", "latin-1", "--text-column", "title", "--text-column", "body"]
 
 
-def tiny_rows():
-    with open(TINY_CSV, newline="", encoding="utf-8") as handle:
-        return [(row["text"], row["label"]) for row in csv.DictReader(handle)]
-
-
 def write_export(path, rows, header=("title", "body", "label")):
     """Write ``rows`` as a spreadsheet would: semicolons, Latin-1, CRLF."""
-    with open(path, "w", encoding="latin-1", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, rows, header=header, sep=";", encoding="latin-1")
 
 
 def new_documents(n=7):

@@ -1,16 +1,15 @@
 """Tests of the experiment engine (and of the command's --scheduler option)."""
 
-import csv
 import math
 import os
 import socket
 import time
-from pathlib import Path
 
 import joblib
 import numpy as np
 import pytest
 from _local_cluster import local_cluster
+from _tiny_news import TINY_CSV, read_tiny_csv
 from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import NotFittedError
@@ -31,7 +30,6 @@ from sklearn_charcnn.compare import (
 )
 from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
 
-TINY_CSV = Path(__file__).parent / "fixtures" / "tiny_news.csv"
 TINY_CHARCNN = {
     "max_length": 128,
     "max_epochs": 1,
@@ -39,12 +37,6 @@ TINY_CHARCNN = {
     "fc_width": 8,
     "device": "cpu",
 }
-
-
-def read_tiny_csv():
-    with open(TINY_CSV, newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return [r["text"] for r in rows], np.array([r["label"] for r in rows])
 
 
 # ------------------------------------------------------------ statistics

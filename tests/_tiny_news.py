@@ -1,0 +1,30 @@
+"""The tiny news fixture (20 sports + 20 sci/tech headlines), and CSV writing."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+TINY_CSV = Path(__file__).parent / "fixtures" / "tiny_news.csv"
+
+
+def read_tiny_csv():
+    """The tiny news as ``(documents, labels)``."""
+    with open(TINY_CSV, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], np.array([r["label"] for r in rows])
+
+
+def tiny_rows():
+    """The tiny news as a list of [text, label] rows."""
+    X, y = read_tiny_csv()
+    return [[text, label] for text, label in zip(X, y, strict=True)]
+
+
+def write_csv(path, rows, *, header=("text", "label"), sep=",", encoding="utf-8"):
+    """Write ``rows`` under ``header`` with the csv module; return the path."""
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, delimiter=sep)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

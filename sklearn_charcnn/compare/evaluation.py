@@ -47,22 +47,27 @@ def _tasks(models, X, y, splits, options, log, sent):
 
 
 def _fit_all(models, X, y, splits, options, log, scheduler):
-    """Fit every model on every split; return the fits by model, in fold order."""
+    """Fit every model on every split.
+
+    Returns the fits and their :func:`~sklearn_charcnn.compare.fold_record` by model, in fold order.
+    """
     fits = {name: [None] * len(splits) for name in models}
+    folds = {name: [None] * len(splits) for name in models}
     sent = []  # (model number, name, fold) of each task, in order
     with dask_backend(scheduler, models):
         results = Parallel(return_as="generator")(
             _tasks(models, X, y, splits, options, log, sent)
         )
         for number, fitted in enumerate(results):
-            i, name, fold = sent[number]
-            fits[name][fold] = fitted
-            accuracy = np.mean(fitted.y_pred == y[splits[fold][1]])
+            i, name, k = sent[number]
+            train, test = splits[k]
+            fits[name][k] = fitted
+            folds[name][k] = fold = fold_record(fitted, y[test], len(train))
             log(
-                f"[{i}/{len(models)}] {name}: accuracy {accuracy:.4f}, fit "
+                f"[{i}/{len(models)}] {name}: accuracy {fold['accuracy']:.4f}, fit "
                 f"{fitted.fit_s:.1f} s, predict {fitted.predict_s:.1f} s"
             )
-    return fits
+    return fits, folds
 
 
 def _evaluation(cv, test_size, random_state, confidence, n_bootstrap, n_splits):
@@ -184,7 +189,9 @@ def evaluate(
     X, y = list(X), np.asarray(y)
     splits = split_indices(y, cv=cv, test_size=test_size, random_state=random_state)
     options = {"test_curve": test_curve, "epoch_lines": epoch_lines}
-    fits = _fit_all(models, X, y, splits, options, log or (lambda m: None), scheduler)
+    fits, folds = _fit_all(
+        models, X, y, splits, options, log or (lambda m: None), scheduler
+    )
     y_tested = np.concatenate([y[test] for _, test in splits])
     correct = {
         name: np.concatenate([f.y_pred for f in fits[name]]) == y_tested
@@ -193,10 +200,7 @@ def evaluate(
     results = [
         model_result(
             name,
-            [
-                fold_record(f, y[test], len(train))
-                for f, (train, test) in zip(fits[name], splits, strict=True)
-            ],
+            folds[name],
             correct[name],
             fits[name][0].device,
             confidence=confidence,

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import contextlib
 import csv
 import io
 import itertools
 import os
 import shlex
 import sys
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from sklearn_charcnn import __version__
+from sklearn_charcnn._atomic import atomic_write
 from sklearn_charcnn.compare import CHARCNN_DEFAULTS, MODEL_NAMES
 
 __all__ = ["main"]
@@ -548,35 +547,12 @@ def _write_comparison(comparison, output_dir: Path, plot: bool) -> list[Path]:
 # ------------------------------------------------------------- fit/predict
 
 
-@contextlib.contextmanager
 def _atomic_output(path: Path, binary: bool = False):
-    """Yield a temporary file beside ``path`` that replaces it on success only.
-
-    On any error (or Ctrl-C) the temporary file is removed and ``path`` is
-    left as it was.
-    """
+    """Write ``path`` only once complete (:func:`atomic_write`), its folder made."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = {} if binary else {"newline": "", "encoding": "utf-8"}
-    handle = tempfile.NamedTemporaryFile(
-        "wb" if binary else "w",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".part",
-        delete=False,
-        **text,
-    )
-    try:
-        with handle:
-            yield handle
-        # A temporary file is private (0600); give the output the usual mode.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
-        raise
+    if binary:
+        return atomic_write(path, "wb")
+    return atomic_write(path, "w", newline="", encoding="utf-8")
 
 
 def _skops():

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import codecs
 import itertools
-import os
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklearn_charcnn._atomic import atomic_write
 from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
 from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
 from sklearn_charcnn._text import TextInputMixin
@@ -413,17 +411,8 @@ class CharQuantizer(TextInputMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"chunk_size must be a positive integer; got {chunk_size!r}."
             )
-        path = Path(path)
-        handle = tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-        )
-        try:
-            with handle:
-                self._write_codes(iter(X), handle, chunk_size)
-            os.replace(handle.name, path)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
+        with atomic_write(path, "wb") as handle:
+            self._write_codes(iter(X), handle, chunk_size)
         return np.load(path, mmap_mode="r")
 
     def _write_codes(self, documents, handle, chunk_size) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
+from sklearn_charcnn._atomic import atomic_write
 from sklearn_charcnn._compat import Interval, StrOptions, validate_params
 
 __all__ = ["DataFileError", "get_data_home"]
@@ -189,14 +189,8 @@ def _write_atomically(path: Path, write: Callable) -> Path:
 
     The temporary file is removed on any failure: nothing is half-written.
     """
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            write(out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, "wb") as out:
+        write(out)
     [digest] = _file_digests(path, ["sha256"])
     _sidecar(path).write_text(f"{digest[7:]}  {path.name}\n", encoding="ascii")
     return path

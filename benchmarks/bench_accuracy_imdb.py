@@ -23,17 +23,8 @@ from __future__ import annotations
 import numpy as np
 from _accuracy import parser, run
 from _common import SHARED_DATA, SMOKE_DOCS
-from sklearn.model_selection import train_test_split
 
-from sklearn_charcnn.compare import load_corpus
-
-
-def subsample(corpus, n, seed):
-    X, y = corpus.data, corpus.target
-    if n is None or n >= len(X):
-        return X, y
-    X, _, y, _ = train_test_split(X, y, train_size=n, stratify=y, random_state=seed)
-    return X, y
+from sklearn_charcnn.compare import load_corpus, subsample
 
 
 def main(argv=None):
@@ -49,8 +40,8 @@ def main(argv=None):
         args.n_test = args.n_test or SMOKE_DOCS // 2
     train = load_corpus("imdb", subset="train", data_home=args.data_home)
     test = load_corpus("imdb", subset="test", data_home=args.data_home)
-    X_train, y_train = subsample(train, args.n_train, 0)
-    X_test, y_test = subsample(test, args.n_test, 1)
+    X_train, y_train = subsample(train.data, train.target, args.n_train, random_state=0)
+    X_test, y_test = subsample(test.data, test.target, args.n_test, random_state=1)
     if len(X_train) < len(train.data) or len(X_test) < len(test.data):
         args.output += f"_n{len(X_train)}"
     n_train = len(X_train)

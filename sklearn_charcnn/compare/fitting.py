@@ -21,7 +21,47 @@ from sklearn.pipeline import Pipeline
 
 from sklearn_charcnn.compare.models import charcnn_pipelines
 
-__all__ = ["FittedModel", "check_class_sizes", "fit_and_predict", "split_indices"]
+__all__ = [
+    "FittedModel",
+    "check_class_sizes",
+    "fit_and_predict",
+    "split_indices",
+    "subsample",
+]
+
+
+def subsample(X, y, n_samples=None, *, random_state=0):
+    """Return the documents, or a stratified subsample of ``n_samples`` of them.
+
+    Parameters
+    ----------
+    X : sequence of str
+        The documents.
+    y : array-like of shape (n_samples,)
+        Their labels (the draw is stratified on them).
+    n_samples : int, default=None
+        How many to keep; all of them if None or not fewer than there are.
+    random_state : int or None, default=0
+        Seed of the draw.
+
+    Returns
+    -------
+    X : list of str
+    y : ndarray
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.compare import subsample
+    >>> X, y = subsample([f"doc {i}" for i in range(10)], [0, 1] * 5, 4)
+    >>> len(X), sorted(y.tolist())
+    (4, [0, 0, 1, 1])
+    """
+    X, y = list(X), np.asarray(y)
+    if n_samples is not None and n_samples < len(X):
+        X, _, y, _ = train_test_split(
+            X, y, train_size=n_samples, stratify=y, random_state=random_state
+        )
+    return X, y
 
 
 def check_class_sizes(y, *, cv=None, test_size=0.2) -> None:

@@ -7,9 +7,9 @@ import time
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from sklearn_charcnn.compare.evaluation import evaluate
+from sklearn_charcnn.compare.fitting import subsample
 from sklearn_charcnn.compare.models import (
     MODEL_NAMES,
     _build,
@@ -19,16 +19,6 @@ from sklearn_charcnn.compare.models import (
 from sklearn_charcnn.compare.record import Comparison, machine_info
 
 __all__ = ["run_comparison"]
-
-
-def _subsample(X, y, n_samples, random_state):
-    """Return the documents, or a stratified subsample of ``n_samples``."""
-    X, y = list(X), np.asarray(y)
-    if n_samples is not None and n_samples < len(X):
-        X, _, y, _ = train_test_split(
-            X, y, train_size=n_samples, stratify=y, random_state=random_state
-        )
-    return X, y
 
 
 def _checked_settings(models, ensemble, charcnn):
@@ -131,7 +121,7 @@ def run_comparison(
         )
     started = time.perf_counter()
     settings = _checked_settings(models, ensemble, charcnn)
-    X, y = _subsample(X, y, n_samples, random_state)
+    X, y = subsample(X, y, n_samples, random_state=random_state)
     verbose = 1 if progress == "bar" else 0
     built = _build(
         models, settings, augment, augment_per_epoch, ensemble, random_state, verbose

@@ -76,22 +76,6 @@ def find_wordnet() -> None:
         nltk.data.path.append(str(SHARED_DATA / "nltk_data"))
 
 
-def cpu_native_bf16() -> bool:
-    """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX).
-
-    oneDNN uses those instructions under autocast; elsewhere bf16 is
-    emulated and slower than float32.
-    """
-    import torch
-
-    if not torch.backends.mkldnn.is_available():
-        return False
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):  # a torch build without this op
-        return False
-
-
 def machine_info() -> dict:
     """Describe the machine a result was measured on.
 
@@ -99,6 +83,7 @@ def machine_info() -> dict:
     bfloat16 natively: CPU speed ratios depend on both (a BLAS or a
     precision that is fast on one processor can be slow on another).
     """
+    from sklearn_charcnn.classifier import has_native_bf16
     from sklearn_charcnn.compare import machine_info
 
     info = machine_info()
@@ -113,7 +98,7 @@ def machine_info() -> dict:
                 f"{fields['model name']} (family {fields.get('cpu family', '?')}, "
                 f"model {fields.get('model', '?')})"
             )
-    info["cpu_native_bf16"] = cpu_native_bf16()
+    info["cpu_native_bf16"] = has_native_bf16("cpu")
     return info
 
 

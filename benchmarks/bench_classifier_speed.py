@@ -69,17 +69,16 @@ from _common import (
     add_smoke_option,
     best_of,
     command_line,
-    cpu_native_bf16,
     write_result,
 )
 from torch.nn import functional as F
 
 from sklearn_charcnn import CharCNNClassifier
-from sklearn_charcnn.classifier import RECIPES
+from sklearn_charcnn.classifier import RECIPES, has_native_bf16
 from sklearn_charcnn.compare import format_table
 from sklearn_charcnn.network import CONV_LAYERS, SIZES, CharCNNModule, init_weights
 
-BF16 = cpu_native_bf16()
+BF16 = has_native_bf16("cpu")
 
 SMOKE = {
     "estimator": {"max_length": 128, "n_samples": 32, "epochs": 1, "repeat": 1},
@@ -397,13 +396,6 @@ def run_network(args):
 # -------------------------------------------------- the estimator's overhead
 
 
-def native_bf16(device: str) -> bool:
-    """Whether ``device`` computes bfloat16 natively (CUDA, or the CPU's ``BF16``)."""
-    if device.startswith("cuda"):
-        return torch.cuda.is_bf16_supported()
-    return BF16
-
-
 def autocast(device: str, enabled: bool):
     return torch.autocast(
         torch.device(device).type, dtype=torch.bfloat16, enabled=enabled
@@ -457,7 +449,7 @@ def time_plain_loop(X, y, args, device):
     """
     recipe = RECIPES["default"]
     preset = network_preset(args)
-    train_bf16 = native_bf16(device)
+    train_bf16 = has_native_bf16(device)
     torch.manual_seed(0)
     sync(device)
     start = time.perf_counter()

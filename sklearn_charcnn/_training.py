@@ -283,7 +283,23 @@ def has_native_bf16(device) -> bool:
 
     CUDA devices that support bf16, and CPUs with bf16 instructions
     (AVX512-BF16 or AMX) that oneDNN uses under autocast. Elsewhere bf16 is
-    emulated, slower than float32.
+    emulated, slower than float32. ``CharCNNClassifier(precision="auto")``
+    trains under bf16 autocast where this is true.
+
+    Parameters
+    ----------
+    device : str or torch.device
+        The device, e.g. ``"cpu"`` or ``"cuda:0"``.
+
+    Returns
+    -------
+    native : bool
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.classifier import has_native_bf16
+    >>> has_native_bf16("cpu") in (True, False)
+    True
     """
     device = torch.device(device)
     if device.type == "cuda":

@@ -56,6 +56,7 @@ from sklearn_charcnn._training import (
     best_f1_threshold,
     checkpoints,
     f1_micro,
+    has_native_bf16,
     loss_params,
     plan_rows,
     slim,
@@ -63,7 +64,7 @@ from sklearn_charcnn._training import (
 from sklearn_charcnn.distributed import DataParallelNet, process_world
 from sklearn_charcnn.network import SIZES, CharCNNModule
 
-__all__ = ["RECIPES", "CharCNNClassifier"]
+__all__ = ["RECIPES", "CharCNNClassifier", "has_native_bf16"]
 
 RECIPES = {
     # The paper's architecture trained for data sets of a few thousand

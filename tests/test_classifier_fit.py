@@ -14,7 +14,7 @@ from skorch.callbacks import Callback
 
 from sklearn_charcnn import CharQuantizer
 from sklearn_charcnn._augmented import AugmentedCodes, AugmentedDocuments
-from sklearn_charcnn._training import has_native_bf16
+from sklearn_charcnn.classifier import has_native_bf16
 
 
 def augmented(X, n_copies, per_epoch=False):

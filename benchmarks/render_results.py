@@ -7,7 +7,8 @@ record, :meth:`~sklearn_charcnn.compare.Comparison.rows` through
 :func:`~sklearn_charcnn.compare.format_table` for the table of every model
 row. Every other result is listed by its envelope (see ``_common.py``): its
 question, summary lines and command. Nothing here knows one benchmark from
-another, except that the README's headline is :data:`HEADLINE`.
+another, except that the README's headline is :data:`HEADLINE` and the
+targets are :data:`TARGETS`.
 
 - ``headline(results)``: the README block, the headline record's table
   and its verdict; ``--readme README.md``;
@@ -15,9 +16,15 @@ another, except that the README's headline is :data:`HEADLINE`.
   ``benchmarks/README.md``; ``--benchmarks-readme benchmarks/README.md``;
 - ``render(results, "rst")``: the documentation's results page (built by
   ``docs/conf.py`` with this module);
+- ``targets(results)``: the list of :data:`TARGETS`, each read from its
+  record, met or not (in the README block and the results page);
 - ``snippet(results, names)``: the paragraph of the named results that a
   user-guide page includes;
-- ``results/accuracy.png``: every model row's accuracy and interval.
+- ``results/accuracy.png``: every model row's accuracy and interval (records
+  of one label per document).
+
+Records of several labels per document get their own table of model rows,
+with the record's multi-label columns (macro-F1 and its interval first).
 
 Each ``--...readme`` option replaces what stands between the lines
 ``<!-- results:start -->`` and ``<!-- results:end -->`` in that file.
@@ -45,7 +52,26 @@ LINKS = (
     "[benchmarks/README.md](benchmarks/README.md) and the documentation's "
     "[results page](docs/results.rst)."
 )
+TARGETS = (
+    # (record, what is measured, how to read it from the record, the target)
+    (
+        "accuracy_goemotions",
+        "GoEmotions, 28 labels: char-CNN test macro-F1",
+        lambda record: _model(record, "char-cnn").scores["macro_f1"],
+        0.46,
+    ),
+    (
+        "long_documents_imdb",
+        "IMDB, whole reviews in windows of 512: char-CNN test accuracy",
+        lambda record: record["variants"]["windows-512"]["accuracy"]["mean"][
+            "accuracy"
+        ],
+        0.85,
+    ),
+)
+"""The targets set for the package, each read from the record that measures it."""
 HEADER = ["result", "train / test", *Comparison.COLUMNS]
+MULTILABEL_HEADER = ["result", "train / test", *Comparison.MULTILABEL_COLUMNS]
 
 
 def load_results(folder: Path = RESULTS_DIR) -> dict:
@@ -85,16 +111,22 @@ def _machine(machine: dict) -> str:
     return ", ".join(parts)
 
 
-def model_table(results: dict, fmt: str = "markdown") -> str:
-    """One row per model of every comparison record, as its record writes it."""
+def model_table(results: dict, fmt: str = "markdown", *, multilabel=False) -> str:
+    """One row per model of every comparison record, as its record writes it.
+
+    With ``multilabel``, the records of several labels per document (their
+    own columns); without, the others.
+    """
     rows = []
     for name, record in results.items():
-        if not isinstance(record, Comparison):
+        if not isinstance(record, Comparison) or record.multilabel != multilabel:
             continue
         for model, cells in zip(record.models, record.rows(), strict=True):
             split = f"{model.n_train:,} / {model.n_test:,}"
-            rows.append([name, split, *cells[: len(Comparison.COLUMNS)]])
-    return format_table(HEADER, rows, fmt, left={0, 1, 2, 4, 8}) if rows else ""
+            rows.append([name, split, *cells[: len(record.columns)]])
+    header = MULTILABEL_HEADER if multilabel else HEADER
+    left = {0, 1, 2, 4, len(header) - 1}
+    return format_table(header, rows, fmt, left=left) if rows else ""
 
 
 def _result_lines(name: str, result, fmt: str) -> list[str]:
@@ -125,6 +157,17 @@ def render(results: dict, fmt: str = "markdown") -> str:
             table,
             "",
         ]
+    table = model_table(results, fmt, multilabel=True)
+    if table:
+        lines += [
+            "Several labels per document: macro-F1 on the test documents, with "
+            "the 95% confidence interval recorded in each result, and the other "
+            "multi-label scores:",
+            "",
+            table,
+            "",
+        ]
+    lines += ["Targets:", "", targets(results, fmt), ""]
     for name, result in results.items():
         lines += _result_lines(name, result, fmt)
         if fmt == "rst":
@@ -148,10 +191,33 @@ def headline(results: dict, name: str = HEADLINE) -> str:
             "",
             corpus + "; ".join(verdict) + ".",
             "",
+            "Targets of other shapes of problem:",
+            "",
+            targets(results).rstrip(),
+            "",
             LINKS,
             "",
         ]
     )
+
+
+def _model(record: Comparison, name: str):
+    return next(model for model in record.models if model.name == name)
+
+
+def targets(results: dict, fmt: str = "markdown") -> str:
+    """One line per target of :data:`TARGETS`: measured or not, met or not."""
+    lines = []
+    for name, what, read, target in TARGETS:
+        record = results.get(name)
+        if record is None:
+            verdict = f"not measured yet ({_code(name + '.json', fmt)})"
+        else:
+            value = read(record)
+            met = "met" if value >= target else "not met"
+            verdict = f"{value:.4f} ({met}; {_code(name + '.json', fmt)})"
+        lines.append(f"- {what} ≥ {target}: {verdict}")
+    return "\n".join(lines) + "\n"
 
 
 def snippet(results: dict, names: list[str]) -> str:
@@ -181,7 +247,7 @@ def plot(results: dict, path: Path) -> Path | None:
             "accuracy_ci": model.accuracy_ci,
         }
         for name, record in results.items()
-        if isinstance(record, Comparison)
+        if isinstance(record, Comparison) and not record.multilabel
         for model in record.models
     ]
     if not rows:

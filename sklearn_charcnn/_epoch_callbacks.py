@@ -14,12 +14,16 @@ from skorch.callbacks import Callback
 
 
 class EpochTestScore(Callback):
-    """Record the accuracy on held-out character codes after every epoch.
+    """Record the score on held-out character codes after every epoch.
 
     ``target`` holds label indices into the classifier's sorted ``classes_``
-    (what its skorch net predicts), -1 for labels unseen in training. The
-    codes are dropped when training ends, so a fitted model does not carry
-    its test set along.
+    (what its skorch net predicts), -1 for labels unseen in training: the
+    score is the accuracy. A 0/1 indicator matrix (several labels per
+    document) is scored by macro-F1, each label predicted where its
+    probability exceeds 0.5 (its logit is positive): the thresholds the
+    classifier may tune are known only once training ends. The codes are
+    dropped when training ends, so a fitted model does not carry its test
+    set along.
     """
 
     def __init__(self, codes, target, name="test_acc"):
@@ -28,8 +32,18 @@ class EpochTestScore(Callback):
         self.name = name
 
     def on_epoch_end(self, net, **kwargs):
-        predicted = net.predict(self.codes)
-        net.history.record(self.name, float(np.mean(predicted == self.target)))
+        if np.ndim(self.target) == 2:
+            from sklearn.metrics import f1_score
+
+            logits = np.concatenate(
+                [logit.cpu().numpy() for logit in net.forward_iter(self.codes)]
+            )
+            score = f1_score(
+                self.target, logits > 0, average="macro", zero_division=0.0
+            )
+        else:
+            score = np.mean(net.predict(self.codes) == self.target)
+        net.history.record(self.name, float(score))
 
     def on_train_end(self, net, **kwargs):
         self.codes = self.target = None
@@ -50,7 +64,9 @@ class EpochLine(Callback):
         ("train_loss", "train loss {:.4f}"),
         ("valid_loss", "valid loss {:.4f}"),
         ("valid_acc", "valid acc {:.4f}"),
+        ("valid_f1_micro", "valid micro-F1 {:.4f}"),
         ("test_acc", "test acc {:.4f}"),
+        ("test_macro_f1", "test macro-F1 {:.4f}"),
         ("dur", "{:.1f} s"),
     )
 

@@ -28,6 +28,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import DataLoader, Subset
 
+from sklearn_charcnn._windows import pooled_logits, random_windows
 from sklearn_charcnn.network import init_weights
 
 # ---------------------------------------------------------------- schedules
@@ -339,6 +340,10 @@ class CharCNNNet(NeuralNetClassifier):
     - ``precision`` chooses bfloat16 autocast for the forward pass
       (:func:`autocast_bf16`); bf16 keeps float32's exponent range, so no
       gradient scaling is needed. The loss is computed in float32.
+    - ``windows`` (:class:`~sklearn_charcnn._windows.Windows`) reads rows
+      longer than the module's input in windows: one drawn at random per
+      row in training (or all, pooled), all of them pooled otherwise; the
+      crops draw from a third local generator.
     - Ctrl-C during training (``KeyboardInterrupt``, which skorch ends the
       training loop on) is recorded in ``interrupted_``.
     """
@@ -350,6 +355,7 @@ class CharCNNNet(NeuralNetClassifier):
         init_std=0.05,
         seed=0,
         precision="float32",
+        windows=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -357,6 +363,7 @@ class CharCNNNet(NeuralNetClassifier):
         self.init_std = init_std
         self.seed = seed
         self.precision = precision
+        self.windows = windows
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
@@ -380,6 +387,9 @@ class CharCNNNet(NeuralNetClassifier):
         self.module_.generator = torch.Generator(self.device).manual_seed(
             self._dropout_seed()
         )
+        self.crop_generator_ = torch.Generator(self.device).manual_seed(
+            self._dropout_seed() + 1
+        )
         try:
             return super().fit_loop(X, y, epochs=epochs, **fit_params)
         except KeyboardInterrupt:
@@ -392,6 +402,7 @@ class CharCNNNet(NeuralNetClassifier):
             return self
         finally:
             self.module_.generator = None
+            self.crop_generator_ = None
 
     def evaluation_step(self, batch, training=False):
         if training:
@@ -413,7 +424,16 @@ class CharCNNNet(NeuralNetClassifier):
         else:
             context = contextlib.nullcontext()
         with context:
-            return self.module_(x).float()
+            return self._forward_rows(x).float()
+
+    def _forward_rows(self, x):
+        """Compute the logits of rows, read in windows when ``windows`` is set."""
+        windows = self.windows
+        if windows is None:
+            return self.module_(x)
+        if self.module_.training and windows.training == "random":
+            return self.module_(random_windows(x, windows.length, self.crop_generator_))
+        return pooled_logits(self.module_, x, windows)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_true = to_tensor(y_true, device=self.device)

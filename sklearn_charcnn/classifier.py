@@ -12,6 +12,7 @@ the training recipe and validates the data.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import os
 import pickle
@@ -45,6 +46,16 @@ from skorch.history import History
 
 from sklearn_charcnn._augmented import row_origins
 from sklearn_charcnn._compat import Interval, StrOptions, _fit_context
+from sklearn_charcnn._incremental import (
+    WARM_FIT_AFTER_STREAM,
+    check_can_continue,
+    load_optimizer_state,
+    start_stream,
+    stream_settings,
+    train_chunk,
+    validate_chunk,
+    with_optimizer_state,
+)
 from sklearn_charcnn._training import (
     PRECISIONS,
     CharCNNNet,
@@ -61,6 +72,7 @@ from sklearn_charcnn._training import (
     plan_rows,
     slim,
 )
+from sklearn_charcnn._windows import POOLS, TRAINING, Windows
 from sklearn_charcnn.distributed import DataParallelNet, process_world
 from sklearn_charcnn.network import SIZES, CharCNNModule
 
@@ -111,6 +123,13 @@ value.
 """
 
 _CHECKPOINT_META = "estimator.pkl"
+
+_ADDED_PARAMETERS = {
+    "window_length": None,
+    "window_stride": None,
+    "window_pool": "mean",
+    "window_training": "random",
+}
 
 # Documents per forward pass in validation and prediction: larger than the
 # default training batch (no gradients to keep), small enough that the
@@ -274,6 +293,27 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         ``validation_fraction > 0``). The default 0.5 needs no held-out
         data and is what scikit-learn's multi-label classifiers predict
         with; see the user guide page "Training on CPU and GPU".
+    window_length : int, default=None
+        Read documents longer than this many characters in windows of it:
+        the network's input is ``window_length`` characters, and a row of
+        codes may be longer (a :class:`~sklearn_charcnn.CharQuantizer` with
+        a larger ``max_length``). Prediction reads every window of a
+        document (``window_stride`` apart, the last one ending at the
+        document's end) and pools their outputs (``window_pool``); training
+        follows ``window_training``. Each row stays one document: its label,
+        weight and side of the validation split are its windows'. ``None``
+        reads rows as they are, the network's input their length.
+    window_stride : int, default=None
+        Characters between the starts of consecutive windows; ``None`` is
+        ``window_length`` (windows that do not overlap).
+    window_pool : {"mean", "mean-proba", "max"}, default="mean"
+        How the windows' outputs become the document's: the mean of their
+        logits, the mean of their probabilities, or the maximum of each
+        logit. May be changed after ``fit``.
+    window_training : {"random", "all"}, default="random"
+        What each training row shows the network in an epoch: one window
+        drawn at random (a random crop, as cheap as a row of
+        ``window_length``), or all its windows, pooled as in prediction.
     warm_start : bool, default=False
         When ``True`` and the classifier is fitted, ``fit`` continues
         training the fitted network (same classes, or the same number of
@@ -417,6 +457,10 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             Interval(Real, 0, 1, closed="neither"),
             StrOptions({"validation"}),
         ],
+        "window_length": [Interval(Integral, 1, None, closed="left"), None],
+        "window_stride": [Interval(Integral, 1, None, closed="left"), None],
+        "window_pool": [StrOptions(set(POOLS))],
+        "window_training": [StrOptions(set(TRAINING))],
         "warm_start": ["boolean"],
         "callbacks": [list, None],
         "device": [str],
@@ -442,6 +486,10 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         early_stopping=None,
         class_weight=None,
         threshold=0.5,
+        window_length=None,
+        window_stride=None,
+        window_pool="mean",
+        window_training="random",
         warm_start=False,
         callbacks=None,
         device="auto",
@@ -464,6 +512,10 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.class_weight = class_weight
         self.threshold = threshold
+        self.window_length = window_length
+        self.window_stride = window_stride
+        self.window_pool = window_pool
+        self.window_training = window_training
         self.warm_start = warm_start
         self.callbacks = callbacks
         self.device = device
@@ -755,7 +807,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         net = net_class(
             CharCNNModule,
             module__n_codes=n_codes,
-            module__input_length=input_length,
+            module__input_length=self.window_length or input_length,
             module__n_classes=n_classes,
             module__n_filters=settings.n_filters,
             module__fc_width=settings.fc_width,
@@ -765,6 +817,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             init_std=settings.init_std,
             seed=seed,
             precision=self.precision,
+            windows=self._windows(multilabel),
             **loss_params(multilabel, settings.label_smoothing, pos_weight),
             optimizer=settings.optimizer,
             lr=settings.lr,
@@ -785,6 +838,18 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             **({} if world is None else world.net_params()),
         )
         return net, dirs
+
+    def _windows(self, multilabel):
+        """How the net reads rows longer than its input (None: it does not)."""
+        if self.window_length is None:
+            return None
+        return Windows(
+            length=self.window_length,
+            stride=self.window_stride or self.window_length,
+            pool=self.window_pool,
+            training=self.window_training,
+            multilabel=multilabel,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -819,8 +884,137 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             self.__dict__.update(before)
             raise
 
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train the network on one chunk of the data: one pass over it.
+
+        scikit-learn's interface for data that arrives in chunks or does not
+        fit in memory, as in :meth:`sklearn.linear_model.SGDClassifier.partial_fit`:
+        every call trains the same network, with the same optimizer, on the
+        chunk it is given.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_characters), integer dtype
+            Character codes of the chunk (``CharQuantizer.transform``, or rows
+            of a memory-mapped code file); every chunk as wide as the first.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels of the chunk, all from ``classes``, or a multi-label
+            indicator matrix of 0 and 1 with one column per label.
+        classes : array-like of shape (n_classes,) or int, default=None
+            Every class of the whole stream. Required on the first call,
+            which fixes them; later calls may omit it or pass the same. For
+            a multi-label target, the number of labels (or
+            ``range(n_labels)``).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each document in the loss, times
+            ``class_weight`` (a dict; ``"balanced"`` needs the frequencies
+            of all the data and is refused).
+
+        Returns
+        -------
+        self : CharCNNClassifier
+            The classifier, fitted: it predicts after every call.
+
+        Notes
+        -----
+        *One pass.* The chunk is shuffled and trained on once, in minibatches
+        of ``batch_size``. There is no validation split and no early
+        stopping: ``max_epochs``, ``validation_fraction`` and
+        ``early_stopping`` are ``fit``'s. Feed the chunks again for more
+        epochs, and score held-out data between calls to validate.
+
+        *Step size.* A linear warm-up over the batches of the first call,
+        then the constant peak ``lr``, with the recipe's optimizer: a decay
+        needs to know where training ends. ``lr`` may be changed with
+        ``set_params`` between calls (a decay by hand); every other
+        parameter that builds the network or weighs its data is fixed for
+        the stream, and a change raises.
+
+        *Batch normalisation* (``batch_norm``, on in the default recipe)
+        stays in the network between calls: ``fit`` folds it into the
+        convolutions when training ends, and a stream has no last call. The
+        classifier predicts after every call, in evaluation mode: each
+        normalisation uses its running statistics, which is exactly what the
+        folded network computes, and predicting changes nothing in the
+        stream. :func:`~sklearn_charcnn.export.export_onnx` folds a copy.
+
+        *fit and partial_fit never mix silently.* On a classifier fitted by
+        ``fit``, ``partial_fit`` starts a stream from the fitted network
+        (same classes and width; batch normalisation folded away) with a new
+        optimizer, as ``SGDClassifier.partial_fit`` continues the
+        coefficients of ``fit``. ``partial_fit`` refuses
+        ``warm_start=True``; ``fit`` with ``warm_start=True`` refuses a
+        stream; ``fit`` with ``warm_start=False`` trains a new network and
+        ends the stream.
+
+        *Reproducible.* With an int ``random_state``, the same chunks in the
+        same order give the same network. A classifier pickled between
+        calls (``pickle`` or skops) carries its optimizer state and
+        continues as if it had never been saved.
+
+        A chunk whose width, codes or labels do not fit the stream raises
+        and leaves the classifier as it was. In a
+        :class:`~sklearn.pipeline.Pipeline`, which has no ``partial_fit``,
+        fit the quantizer once (it learns nothing from the documents:
+        ``quantizer.fit([])``), pass each chunk's codes here, and predict
+        with the pipeline. See the user guide page "Corpora bigger than
+        memory".
+
+        Examples
+        --------
+        >>> from sklearn_charcnn import CharCNNClassifier, CharQuantizer
+        >>> quantizer = CharQuantizer(max_length=128).fit([])
+        >>> clf = CharCNNClassifier(n_filters=8, fc_width=16, device="cpu",
+        ...                         random_state=0)
+        >>> chunks = [(["good film", "bad film"] * 8, ["pos", "neg"] * 8),
+        ...           (["great plot", "awful plot"] * 8, ["pos", "neg"] * 8)]
+        >>> for docs, labels in chunks:
+        ...     clf = clf.partial_fit(quantizer.transform(docs), labels,
+        ...                           classes=["neg", "pos"])
+        >>> len(clf.history_)  # one row per call
+        2
+        >>> clf.predict(quantizer.transform(["good plot"])).shape
+        (1,)
+        """
+        before = self.__dict__.copy()
+        try:
+            rows = row_origins(X)
+            n_rows = _num_samples(X)
+            y = _expand_by_origin(y, "y", rows, n_rows)
+            sample_weight = _expand_by_origin(
+                sample_weight, "sample_weight", rows, n_rows
+            )
+            return self._partial_fit(X, y, classes, sample_weight)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _partial_fit(self, X, y, classes, sample_weight):
+        stream = self.__dict__.get("_incremental")
+        check_can_continue(self, stream)
+        first = stream is None and not hasattr(self, "net_")
+        chunk = validate_chunk(self, X, y, classes, sample_weight, first)
+        if stream is None:
+            net, stream, self.device_ = start_stream(self, chunk)
+        else:
+            net = self.net_
+        stream = train_chunk(self, net, chunk, stream)
+        if chunk.multilabel:
+            self.thresholds_ = np.full(len(chunk.classes), float(self.threshold))
+        self._multilabel = chunk.multilabel
+        self.n_codes_ = chunk.n_codes
+        self.net_ = net
+        self.history_ = net.history
+        self.checkpoint_dirs_ = []
+        self._incremental = stream
+        return self
+
     def _fit(self, X, y, sample_weight):
         warm = self.warm_start and hasattr(self, "net_")
+        if warm and "_incremental" in self.__dict__:
+            raise ValueError(WARM_FIT_AFTER_STREAM)
         data = self._validate_fit_data(X, y, sample_weight, warm)
         settings = self._resolve_settings()
         if warm:  # the fitted network has its normalisation folded away
@@ -877,6 +1071,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.net_ = net
         self.history_ = net.history
         self.checkpoint_dirs_ = dirs
+        self.__dict__.pop("_incremental", None)  # a new network ends a stream
         return self
 
     def _validate_fit_data(self, X, y, sample_weight, warm) -> _FitData:
@@ -1094,9 +1289,12 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         """Set the fitted state from the network's weights and history."""
         self.__dict__.update(fitted)
         self.device_ = device
-        settings = _Settings(
-            **{**self._resolve_settings().__dict__, "batch_norm": False}
-        )
+        stream = self.__dict__.get("_incremental")
+        settings = self._resolve_settings()
+        if stream is None:  # a fitted network has its normalisation folded
+            settings = _Settings(**{**settings.__dict__, "batch_norm": False})
+        else:  # a partial_fit stream keeps it, and its optimizer's state
+            settings = stream_settings(settings, stream)
         net, _ = self._build_net(
             settings,
             device,
@@ -1113,6 +1311,8 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         net.module_.load_state_dict(
             {key: torch.as_tensor(value) for key, value in weights.items()}
         )
+        if stream is not None:
+            self._incremental = load_optimizer_state(net, stream)
         net.module_.eval()
         if history is not None:
             net.history = history
@@ -1124,6 +1324,13 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
     def _codes_to_predict(self, X):
         check_is_fitted(self)
         X, _ = self._validate_codes(X, reset=False)
+        windows = getattr(self.net_, "windows", None)
+        if windows is not None:  # window_pool and window_stride may change
+            self.net_.windows = dataclasses.replace(
+                windows,
+                pool=self.window_pool,
+                stride=self.window_stride or windows.length,
+            )
         return self._check_codes(X, self.n_codes_)
 
     def decision_function(self, X):
@@ -1207,10 +1414,13 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
                 for key, value in net.module_.state_dict().items()
             }
             state["_net_history"] = net.history.to_list()
+            if "_incremental" in state:
+                state["_incremental"] = with_optimizer_state(state["_incremental"], net)
         return state
 
     def __setstate__(self, state):
-        state = dict(state)
+        # Parameters added since 0.1.0 take their defaults in older pickles.
+        state = {**_ADDED_PARAMETERS, **state}
         weights = state.pop("_net_weights", None)
         history = state.pop("_net_history", None)
         self.__dict__.update(state)

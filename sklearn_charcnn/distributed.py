@@ -24,6 +24,12 @@ This module holds the pieces that need the process group:
 The user guide page "Scaling out" gives the ``torchrun`` command, the
 meaning of ``batch_size`` and ``random_state`` in such a fit, and a
 projection for several GPUs.
+
+A script exits cleanly when it imports this package before it calls
+:func:`torch.distributed.init_process_group` and ends with
+:func:`torch.distributed.destroy_process_group`: importing it imports
+:mod:`torch.distributed.nn.functional` while no process group exists (see
+the comment at that import for what goes wrong otherwise).
 """
 
 from __future__ import annotations
@@ -43,11 +49,26 @@ from torch.nn.parallel import DistributedDataParallel
 
 from sklearn_charcnn._training import CharCNNNet
 
+if dist.is_available():
+    # torch.distributed.nn.functional evaluates its default argument
+    # ``group=group.WORLD`` when it is first imported, which
+    # DistributedDataParallel does lazily. Imported while a process group
+    # exists, its functions hold that group for the rest of the
+    # interpreter's life: destroy_process_group cannot free it, and its gloo
+    # worker threads outlive the script. A worker that releases a finished
+    # collective's tensors while the interpreter shuts down needs the GIL,
+    # is ended by Python mid-destructor, and the process aborts ("terminate
+    # called without an active exception", SIGABRT) after its work is done.
+    # Imported here, before a script creates its group, the default is None.
+    import torch.distributed.nn.functional  # noqa: F401
+
 __all__ = ["CPUSyncBatchNorm", "DataParallelNet", "ProcessWorld", "process_world"]
 
 
-def _all_reduce_sum(tensor: torch.Tensor, group) -> torch.Tensor:
+def _all_reduce_sum(tensor: torch.Tensor, group=None) -> torch.Tensor:
     """Sum ``tensor`` over the processes of ``group``; gradients are summed too.
+
+    ``group=None`` is the default process group.
 
     ``torch.distributed.nn.functional.all_reduce`` is the differentiable
     collective that waits for its result, in the forward and the backward
@@ -184,7 +205,9 @@ class CPUSyncBatchNorm(_BatchNorm):
                 f"{type(self).__name__} synchronises CPU tensors; got one on "
                 f"{input.device}. Use torch.nn.SyncBatchNorm on GPUs."
             )
-        group = self.process_group or dist.group.WORLD
+        # None: the default group, looked up at every call, so that the
+        # autograd graph of the output holds no process group.
+        group = self.process_group
         x = input.float()
         dims = [0, *range(2, x.dim())]
         shape = [1, -1] + [1] * (x.dim() - 2)
@@ -390,7 +413,9 @@ def fit_fingerprint(arrays, settings) -> int:
     for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(f"{array.dtype}{array.shape}".encode())
-        digest.update(array.tobytes())
+        # The array's own buffer, not a bytes copy of it: the codes may be
+        # a memory-mapped file bigger than memory, hashed page by page.
+        digest.update(array.reshape(-1).view(np.uint8))
     plain = {
         key: value if isinstance(value, (bool, int, float, str)) else type(value)
         for key, value in sorted(settings.items())

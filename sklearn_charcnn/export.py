@@ -107,6 +107,13 @@ def _split_pipeline(pipeline):
     quantizer, classifier = steps[-2], steps[-1]
     check_is_fitted(quantizer, "alphabet_")
     check_is_fitted(classifier, "net_")
+    if classifier.window_length is not None:
+        raise ValueError(
+            f"This classifier reads documents in windows (window_length="
+            f"{classifier.window_length}), and the pooling of windows is not "
+            "exported: an exported network would read one window only. Predict "
+            "with the fitted pipeline itself (pickle or skops)."
+        )
     return quantizer, classifier
 
 
@@ -669,7 +676,10 @@ def skops_trusted_types() -> list[str]:
             "sklearn_charcnn.quantizer.CharQuantizer",
             "sklearn_charcnn.thesaurus.WordNetThesaurus",
             "sklearn.metrics._scorer._PassthroughScorer",
+            "sklearn.model_selection._split.PredefinedSplit",
             "sklearn.model_selection._split.StratifiedKFold",
+            "sklearn.multiclass._ConstantPredictor",
+            "sklearn_charcnn.compare.one_vs_rest.TunedOneVsRestClassifier",
             "sklearn.utils._bunch.Bunch",
             "sklearn_charcnn._training.CharCNNNet",
             "sklearn_charcnn._training.PlannedSplit",

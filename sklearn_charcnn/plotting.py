@@ -23,12 +23,18 @@ from sklearn.exceptions import NotFittedError
 __all__ = ["plot_comparison", "plot_comparison_figure", "plot_learning_curve"]
 
 _ACCURACY_KEYS = ("train_acc", "valid_acc", "test_acc")
+# A multi-label char-CNN's history: micro-F1 on its validation split (what
+# early stopping watches) and the comparison's test macro-F1.
+_MULTILABEL_KEYS = ("valid_f1_micro", "test_macro_f1")
 _LABELS = {
     "train_acc": "training accuracy",
     "valid_acc": "validation accuracy",
     "test_acc": "test accuracy",
     "train_loss": "training loss",
     "valid_loss": "validation loss",
+    "train_f1_micro": "training micro-F1",
+    "valid_f1_micro": "validation micro-F1",
+    "test_macro_f1": "test macro-F1",
 }
 
 
@@ -172,7 +178,10 @@ def plot_learning_curve(
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy" if all(k.endswith("_acc") for k in keys) else "value")
+    if all(key.endswith("_acc") for key in keys):
+        ax.set_ylabel("accuracy")
+    else:
+        ax.set_ylabel("F1" if all("_f1" in key for key in keys) else "value")
     ax.set_title(title)
     ax.legend()
     ax.grid(True, alpha=0.3)
@@ -188,8 +197,13 @@ def _comparison_rows(results, metric):
             row = {"model": model.name, "accuracy": model.accuracy}
             row["macro_f1"] = model.macro_f1
             row["accuracy_ci"] = list(model.accuracy_ci)
-            if model.name in tests:
+            if model.intervals:  # several labels per document
+                row["macro_f1_ci"] = list(model.intervals["macro_f1"])
+            # A multi-label record's paired test is of macro-F1 only.
+            if model.name in tests and (metric == "macro_f1" or not model.intervals):
                 row["p_value"] = tests[model.name].p_value
+                if model.intervals:
+                    row["test"] = "permutation"
             rows.append(row)
         return rows
     if isinstance(results, Mapping):
@@ -210,8 +224,10 @@ def plot_comparison(
         score}``, or rows, each a dict with a ``"model"`` entry and the
         metric. A row's ``"<metric>_ci"`` (low, high) draws an error bar
         over that interval (else ``"<metric>_std"`` one of that half-width);
-        its ``"p_value"`` (the paired test against the first model) is
-        written beside the score.
+        its ``"p_value"`` (the paired test against the first model, named
+        by its ``"test"``: McNemar's if absent) is written beside the score.
+        A multi-label comparison gives ``macro_f1_ci`` and the permutation
+        test's p-values.
     metric : str, default="accuracy"
         The entry of each row to plot.
     ax : matplotlib Axes, default=None
@@ -289,7 +305,8 @@ def plot_comparison(
         ):
             text = f"{score:.3f}" if isinstance(score, float) else str(score)
             if row.get("p_value") is not None:
-                text += f" (McNemar p {format_p_value(row['p_value'])})"
+                test = row.get("test", "McNemar")
+                text += f" ({test} p {format_p_value(row['p_value'])})"
             ax.annotate(
                 text,
                 (score + high, position),
@@ -301,6 +318,48 @@ def plot_comparison(
     return ax
 
 
+def _epoch_panel(ax, comparison, metric, words) -> None:
+    """Draw the char-CNN's scores per epoch and the others' test ``metric``."""
+    charcnn = next((m for m in comparison.models if m.histories), None)
+    baselines = {
+        m.name: getattr(m, metric) for m in comparison.models if m is not charcnn
+    }
+    if charcnn is None:
+        ax.set_axis_off()
+        return
+    title = f"{charcnn.name} per epoch; other models' test {words} dashed"
+    n_members = len(charcnn.folds[0].get("members", []))
+    if n_members:
+        # An ensemble: its members' curves, and the vote as a dashed line.
+        baselines = {f"{charcnn.name} (vote)": charcnn.accuracy, **baselines}
+        title = (
+            f"{charcnn.name}: its {n_members} members per epoch; test accuracies dashed"
+        )
+    keys = None
+    if metric == "macro_f1":
+        recorded = {
+            key for history in charcnn.histories for row in history for key in row
+        }
+        keys = [key for key in _MULTILABEL_KEYS if key in recorded] or ["train_loss"]
+    for i, history in enumerate(charcnn.histories):
+        plot_learning_curve(
+            history,
+            keys=keys,
+            baselines=baselines if i == 0 else None,
+            ax=ax,
+            title=title,
+        )
+    if len(charcnn.histories) > 1:
+        # One colour and one legend entry per score across the folds or
+        # members (the curves have markers, the reference lines none).
+        colours, handles = {}, {}
+        for line in ax.get_lines():
+            if line.get_marker() == "o":
+                line.set_color(colours.setdefault(line.get_label(), line.get_color()))
+            handles.setdefault(line.get_label(), line)
+        ax.legend(handles.values(), handles.keys())
+
+
 def plot_comparison_figure(comparison, *, figure=None):
     """Draw a comparison: the char-CNN's epochs beside the models' accuracies.
 
@@ -310,6 +369,9 @@ def plot_comparison_figure(comparison, *, figure=None):
     dashed lines; the right panel is
     :func:`plot_comparison`: accuracies with their 95% intervals and the
     McNemar p-values. This is the ``compare`` command's ``compare.png``.
+    For several labels per document, macro-F1 in place of accuracy: the
+    char-CNN's validation micro-F1 and test macro-F1 per epoch, and the
+    models' macro-F1 with the permutation tests' p-values.
 
     Parameters
     ----------
@@ -339,39 +401,12 @@ def plot_comparison_figure(comparison, *, figure=None):
 
     figure = figure or Figure(figsize=(11, 4.2))
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    charcnn = next((m for m in comparison.models if m.histories), None)
-    baselines = {m.name: m.accuracy for m in comparison.models if m is not charcnn}
-    if charcnn is None:
-        left.set_axis_off()
+    if getattr(comparison, "multilabel", False):
+        metric, words = "macro_f1", "macro-F1"
     else:
-        title = f"{charcnn.name} per epoch; other models' test accuracy dashed"
-        n_members = len(charcnn.folds[0].get("members", []))
-        if n_members:
-            # An ensemble: its members' curves, and the vote as a dashed line.
-            baselines = {f"{charcnn.name} (vote)": charcnn.accuracy, **baselines}
-            title = (
-                f"{charcnn.name}: its {n_members} members per epoch; "
-                "test accuracies dashed"
-            )
-        for i, history in enumerate(charcnn.histories):
-            plot_learning_curve(
-                history,
-                baselines=baselines if i == 0 else None,
-                ax=left,
-                title=title,
-            )
-        if len(charcnn.histories) > 1:
-            # One colour and one legend entry per score across the folds or
-            # members (the curves have markers, the reference lines none).
-            colours, handles = {}, {}
-            for line in left.get_lines():
-                if line.get_marker() == "o":
-                    line.set_color(
-                        colours.setdefault(line.get_label(), line.get_color())
-                    )
-                handles.setdefault(line.get_label(), line)
-            left.legend(handles.values(), handles.keys())
-    plot_comparison(comparison, ax=right, title="Test accuracy, 95% CI")
+        metric, words = "accuracy", "accuracy"
+    _epoch_panel(left, comparison, metric, words)
+    plot_comparison(comparison, metric=metric, ax=right, title=f"Test {words}, 95% CI")
     right.set_xlim(0, 1.3)
     corpus = comparison.corpus
     if corpus:

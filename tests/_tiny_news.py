@@ -28,3 +28,19 @@ def write_csv(path, rows, *, header=("text", "label"), sep=",", encoding="utf-8"
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+# The smallest char-CNN the command line trains: for tests of the CLI's
+# plumbing, not of what the network learns.
+TINY_NET = [
+    "--max-length",
+    "128",
+    "--max-epochs",
+    "1",
+    "--n-filters",
+    "4",
+    "--fc-width",
+    "8",
+    "--device",
+    "cpu",
+]

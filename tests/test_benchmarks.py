@@ -158,6 +158,12 @@ SMOKE_RUNS = {
     "bench_classifier_speed.py": ([], []),
     "bench_export.py": ([], []),
     "bench_grid_search_dask.py": ([], []),
+    "bench_long_documents.py": (
+        ["--variants", "first-512,windows-512,windows-512-all"],
+        [],
+    ),
+    "bench_memmap_fit.py": ([], []),
+    "bench_partial_fit.py": ([], []),
     "bench_predict_memory.py": ([], []),
     "bench_quantizer.py": ([], []),
     "bench_quantizer_memory.py": ([], []),

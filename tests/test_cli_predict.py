@@ -12,22 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skops.io as sio
-from _tiny_news import tiny_rows, write_csv
+from _tiny_news import TINY_NET, tiny_rows, write_csv
 
 from sklearn_charcnn.cli import main
 
-TINY_NET = [
-    "--max-length",
-    "128",
-    "--max-epochs",
-    "1",
-    "--n-filters",
-    "4",
-    "--fc-width",
-    "8",
-    "--device",
-    "cpu",
-]
 # How the spreadsheet export of the tests is read.
 READ = ["--encoding", "latin-1", "--text-column", "title", "--text-column", "body"]
 

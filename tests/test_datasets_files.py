@@ -5,6 +5,7 @@ import codecs
 import gzip
 import json
 import lzma
+import re
 import tracemalloc
 
 import pytest
@@ -16,9 +17,6 @@ from sklearn_charcnn.datasets import DataFileError, iter_text_file, load_text_fi
 def write(path, text: str, encoding="utf-8", newline="\n"):
     path.write_bytes(text.replace("\n", newline).encode(encoding))
     return path
-
-
-# ---------------------------------------------------------------------- CSV
 
 
 def test_csv_with_quoted_line_breaks_and_crlf(tmp_path):
@@ -46,8 +44,9 @@ def test_separator_is_found(tmp_path, sep):
 
 def test_tsv_suffix_means_tab(tmp_path):
     # Header-less, and the text holds more commas than the row holds tabs.
-    path = write(tmp_path / "data.tsv", "a, b, c, d\tx\n")
-    bunch = load_text_file(path, columns=["text", "label"])
+    bunch = load_text_file(
+        write(tmp_path / "data.tsv", "a, b, c, d\tx\n"), columns=["text", "label"]
+    )
     assert (bunch.sep, bunch.data, bunch.target.tolist()) == (
         "\t",
         ["a, b, c, d"],
@@ -113,49 +112,12 @@ def test_columns_name_a_file_without_header(tmp_path):
     assert bunch.target.tolist() == ["3"] and bunch.line_numbers.tolist() == [1]
 
 
-def test_unquoted_file_reads_stray_quotes(tmp_path):
-    path = write(tmp_path / "data.tsv", '"Wow" he said.\t13\n')
-    with pytest.raises(DataFileError, match="line 1: .* pass quoting=False"):
-        load_text_file(path, columns=["text", "label"])
-    bunch = load_text_file(path, columns=["text", "label"], quoting=False)
-    assert bunch.data == ['"Wow" he said.']
-
-
-# ---------------------------------------------------------------- encodings
-
-
-def test_latin1_file(tmp_path):
-    path = write(tmp_path / "data.csv", "text;label\nun café;a\n", encoding="latin-1")
-    with pytest.raises(DataFileError) as excinfo:
-        load_text_file(path)
-    assert f"{path}, line 2: not utf-8 text" in str(excinfo.value)
-    assert "encoding='latin-1'" in str(excinfo.value)
-    assert load_text_file(path, encoding="latin-1").data == ["un café"]
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
 def test_bom_is_removed_from_the_first_column_name(tmp_path, encoding):
     path = tmp_path / "data.csv"
     path.write_bytes(codecs.BOM_UTF8 + b"title,label\nHello,a\n")
     bunch = load_text_file(path, text_column="title", encoding=encoding)
     assert bunch.data == ["Hello"]
-
-
-def test_utf16_file_needs_its_encoding(tmp_path):
-    path = write(tmp_path / "data.csv", "text\tlabel\nthé\ta\n", encoding="utf-16")
-    with pytest.raises(DataFileError, match="UTF-16 .* Pass encoding='utf-16'"):
-        load_text_file(path)
-    bunch = load_text_file(path, encoding="utf-16")
-    assert bunch.data == ["thé"] and bunch.sep == "\t"
-
-
-def test_unknown_encoding_names_the_parameter(tmp_path):
-    path = write(tmp_path / "data.csv", "text,label\na,b\n")
-    with pytest.raises(ValueError, match="Unknown encoding='utf-9'"):
-        load_text_file(path, encoding="utf-9")
-
-
-# ------------------------------------------------------------- JSON Lines
 
 
 def test_json_lines(tmp_path):
@@ -173,106 +135,76 @@ def test_json_lines(tmp_path):
     assert bunch.n_empty == 1
 
 
-def test_json_lines_label_lists_are_multi_label(tmp_path):
-    path = write(tmp_path / "data.jsonl", '{"text": "t", "label": ["x", "y"]}\n')
-    with pytest.raises(DataFileError, match="label is a list. Pass label_sep"):
-        load_text_file(path)
-    assert load_text_file(path, label_sep=",").target.tolist() == [[1, 1]]
-
-
-@pytest.mark.parametrize(
-    "line, message",
-    [
-        ('{"body": "t", "label": "a"}', r"line 1 has no key\(s\) \['text'\]"),
-        ('["t", "a"]', "line 1: not a JSON object"),
-        ('{"text": "t", ', "line 1: not a JSON object"),
-    ],
-)
-def test_json_lines_errors_name_the_line(tmp_path, line, message):
-    with pytest.raises(DataFileError, match=message):
-        load_text_file(write(tmp_path / "data.jsonl", line + "\n"))
-
-
-# ------------------------------------------------------------------ folders
-
-
 def test_folder_per_class(tmp_path):
     for label, name, text in [("neg", "1.txt", "bad"), ("pos", "2.txt", "good")]:
         (tmp_path / label).mkdir(exist_ok=True)
         write(tmp_path / label / name, text)
     bunch = load_text_file(tmp_path)
     assert bunch.format == "folder" and bunch.data == ["bad", "good"]
-    assert bunch.target.tolist() == ["neg", "pos"] and bunch.target_names == [
-        "neg",
-        "pos",
-    ]
-    assert bunch.filenames == [
-        str(tmp_path / "neg" / "1.txt"),
-        str(tmp_path / "pos" / "2.txt"),
-    ]
+    assert bunch.target.tolist() == ["neg", "pos"]
+    assert bunch.target_names == ["neg", "pos"]
+    names = [str(tmp_path / "neg" / "1.txt"), str(tmp_path / "pos" / "2.txt")]
+    assert bunch.filenames == names
     assert load_text_file(tmp_path, label_column=None).target is None
+
+
+ROWS = "".join(f"document {i},{i % 7}\n" for i in range(20_000))
+GZIP = gzip.compress(f"text,label\n{ROWS}".encode())
+
+
+@pytest.mark.parametrize(
+    "name, content, kwargs, message, fix, read",
+    [  # The file, how it is read, the error ({path}: the file), a fix and its result.
+        ("data.csv", "text,label\na,b\n", {"text_column": "body"},
+         r"^{path} has no column\(s\) \['body'\]; its header is \['text', 'label'\]\."
+         r" .*text_column=", None, None),
+        ("data.csv", "3,Oil prices rise,Crude rose to 46 dollars.\n", {},
+         r"has no header row.*columns=\[\.\.\.\]", None, None),
+        ("data.csv", "text,label\na,b\nHello, world,c\n", {},
+         "{path}, line 3: 3 fields where the header name 2 .*Quote the fields",
+         None, None),
+        ("data.tsv", '"Wow" he said.\t13\n', {"columns": ["text", "label"]},
+         "line 1: .* pass quoting=False",
+         {"quoting": False}, (['"Wow" he said.'], ["13"])),
+        ("data.csv", "text;label\nun café;a\n".encode("latin-1"), {},
+         "{path}, line 2: not utf-8 text .*encoding='latin-1'",
+         {"encoding": "latin-1"}, (["un café"], ["a"])),
+        ("data.csv", "text\tlabel\nthé\ta\n".encode("utf-16"), {},
+         "UTF-16 .* Pass encoding='utf-16'", {"encoding": "utf-16"}, (["thé"], ["a"])),
+        ("data.jsonl", '{"text": "t", "label": ["x", "y"]}\n', {},
+         "label is a list. Pass label_sep", {"label_sep": ","}, (["t"], [[1, 1]])),
+        ("data.jsonl", '{"body": "t", "label": "a"}\n', {},
+         r"line 1 has no key\(s\) \['text'\]", None, None),
+        ("data.jsonl", '["t", "a"]\n', {}, "line 1: not a JSON object", None, None),
+        ("data.jsonl", '{"text": "t", \n', {}, "line 1: not a JSON object", None, None),
+        ("data.xlsx", "anything", {}, "workbook.*Save it as CSV", None, None),
+        ("data.ods", "anything", {}, "workbook.*Save it as CSV", None, None),
+        ("data.xls", "anything", {}, "workbook.*Save it as CSV", None, None),
+        ("data.csv", b"PK\x03\x04" + bytes(100), {}, "workbook.*Save it as CSV",
+         None, None),
+        ("model.csv", b"\x80\x04\x95\x00\x00\x00binary", {},
+         "is a binary file, not text", None, None),
+        ("data.csv.gz", GZIP[: len(GZIP) // 2], {},
+         "cannot be decompressed.*cut short", None, None),
+    ],
+)  # fmt: skip
+def test_unreadable_file_error_names_it_and_the_fix(
+    tmp_path, name, content, kwargs, message, fix, read
+):
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    pattern = message.replace("{path}", re.escape(str(path)))
+    with pytest.raises(DataFileError, match=pattern) as excinfo:
+        load_text_file(path, **kwargs)
+    assert "\n" not in str(excinfo.value)
+    if fix is not None:
+        bunch = load_text_file(path, **kwargs, **fix)
+        assert (bunch.data, bunch.target.tolist()) == read
 
 
 def test_empty_folder_says_what_layout_is_expected(tmp_path):
     with pytest.raises(DataFileError, match="sub-folder named after the class"):
         load_text_file(tmp_path)
-
-
-# ---------------------------------------------------------------- bad files
-
-
-def test_missing_column_lists_the_header(tmp_path):
-    path = write(tmp_path / "data.csv", "text,label\na,b\n")
-    with pytest.raises(DataFileError) as excinfo:
-        load_text_file(path, text_column="body")
-    assert str(excinfo.value).startswith(
-        f"{path} has no column(s) ['body']; its header is ['text', 'label']."
-    )
-    assert "text_column=" in str(excinfo.value)
-
-
-def test_file_without_header_says_to_name_its_columns(tmp_path):
-    path = write(tmp_path / "data.csv", "3,Oil prices rise,Crude rose to 46 dollars.\n")
-    with pytest.raises(DataFileError, match=r"has no header row.*columns=\[\.\.\.\]"):
-        load_text_file(path)
-
-
-def test_row_with_wrong_number_of_fields_names_the_line(tmp_path):
-    path = write(tmp_path / "data.csv", "text,label\na,b\nHello, world,c\n")
-    with pytest.raises(DataFileError) as excinfo:
-        load_text_file(path)
-    message = str(excinfo.value)
-    assert f"{path}, line 3: 3 fields where the header name 2" in message
-    assert "Quote the fields" in message and "\n" not in message
-
-
-@pytest.mark.parametrize("name", ["data.xlsx", "data.ods", "data.xls"])
-def test_workbook_says_save_as_csv(tmp_path, name):
-    with pytest.raises(DataFileError, match="workbook.*Save it as CSV"):
-        load_text_file(write(tmp_path / name, "anything"))
-
-
-def test_workbook_renamed_to_csv_is_recognised(tmp_path):
-    path = tmp_path / "data.csv"
-    path.write_bytes(b"PK\x03\x04" + bytes(100))
-    with pytest.raises(DataFileError, match="workbook.*Save it as CSV"):
-        load_text_file(path)
-
-
-def test_binary_file_is_refused(tmp_path):
-    path = tmp_path / "model.csv"
-    path.write_bytes(b"\x80\x04\x95\x00\x00\x00binary")
-    with pytest.raises(DataFileError, match="is a binary file, not text"):
-        load_text_file(path)
-
-
-def test_damaged_compressed_file_names_it(tmp_path):
-    path = tmp_path / "data.csv.gz"
-    rows = "".join(f"document {i},{i % 7}\n" for i in range(20_000))
-    compressed = gzip.compress(f"text,label\n{rows}".encode())
-    path.write_bytes(compressed[: len(compressed) // 2])
-    with pytest.raises(DataFileError, match="cannot be decompressed.*cut short"):
-        load_text_file(path)
 
 
 def test_parameters_are_validated(tmp_path):
@@ -281,11 +213,10 @@ def test_parameters_are_validated(tmp_path):
         load_text_file(path, missing_labels="keep")
     with pytest.raises(ValueError, match="sep must be one character"):
         load_text_file(path, sep="::")
+    with pytest.raises(ValueError, match="Unknown encoding='utf-9'"):
+        load_text_file(path, encoding="utf-9")
     with pytest.raises(InvalidParameterError, match="'chunk_size' parameter"):
         iter_text_file(path, chunk_size=0)
-
-
-# --------------------------------------------------------------- streaming
 
 
 def test_iter_text_file_yields_chunks(tmp_path):

@@ -60,14 +60,9 @@ def run(tmp_path_factory):
     # processes share the machine's cores.
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=180)
-    output = done.stdout[-2000:] + done.stderr[-4000:]
-    finished = all((out / f"rank{rank}.done").is_file() for rank in range(WORLD_SIZE))
-    # A gloo process has been seen to abort while the interpreter exits,
-    # after its process group was destroyed and its results written (in
-    # full test runs only). That teardown is not what these tests check;
-    # any other failure, or one before the end of the work, fails them.
-    teardown_abort = finished and "terminate called without an active" in output
-    assert done.returncode == 0 or teardown_abort, output
+    # Every process exits with status 0, teardown included: torchrun (and
+    # an elastic launcher, which would restart the job) reports any other.
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     ranks = [dict(np.load(out / f"rank{rank}.npz")) for rank in range(WORLD_SIZE)]
     return ranks, out
 
@@ -180,6 +175,17 @@ def test_pickled_model_predicts_like_a_single_process_one(run):
     with one_torch_thread():
         classifier.set_params(warm_start=True, max_epochs=1).fit(*easy_codes())
     assert classifier.score(X_test, y_test) >= 0.9
+
+
+def test_destroy_process_group_ends_the_gloo_threads_after_a_fit(run):
+    # A group kept alive past destroy_process_group (e.g. by a default
+    # argument of torch.distributed.nn.functional imported after the group
+    # was made) leaves gloo threads running into interpreter shutdown,
+    # where they abort the process.
+    for rank in run[0]:
+        if rank["gloo_threads_left"] < 0:
+            pytest.skip("thread names are read from /proc (Linux)")
+        assert rank["gloo_threads_left"] == 0
 
 
 def test_processes_given_different_data_fail_together(run):

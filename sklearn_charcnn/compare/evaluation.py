@@ -21,6 +21,8 @@ from sklearn_charcnn.compare.scoring import (
     fold_record,
     member_notes,
     model_result,
+    multilabel_result,
+    paired_permutation_tests,
     paired_tests,
     shared_document_notes,
 )
@@ -63,15 +65,25 @@ def _fit_all(models, X, y, splits, options, log, scheduler):
             train, test = splits[k]
             fits[name][k] = fitted
             folds[name][k] = fold = fold_record(fitted, y[test], len(train))
+            score = (
+                f"macro-F1 {fold['macro_f1']:.4f}"
+                if y.ndim == 2
+                else f"accuracy {fold['accuracy']:.4f}"
+            )
             log(
-                f"[{i}/{len(models)}] {name}: accuracy {fold['accuracy']:.4f}, fit "
+                f"[{i}/{len(models)}] {name}: {score}, fit "
                 f"{fitted.fit_s:.1f} s, predict {fitted.predict_s:.1f} s"
             )
     return fits, folds
 
 
-def _evaluation(cv, test_size, random_state, confidence, n_bootstrap, n_splits):
-    """Describe how a comparison split and scored its documents."""
+def _evaluation(cv, test_size, random_state, confidence, resampling, n_splits):
+    """Describe how a comparison split and scored its documents.
+
+    ``resampling`` is ``(bootstrap draws, permutations)``, the permutations
+    None for one label per document (McNemar's test).
+    """
+    n_bootstrap, n_permutations = resampling
     if cv is None:
         split = {"test_size": test_size, "cv": None}
     elif isinstance(cv, int):
@@ -83,13 +95,68 @@ def _evaluation(cv, test_size, random_state, confidence, n_bootstrap, n_splits):
         if n_splits == 1
         else "Student t across folds"
     )
+    paired_test = "McNemar"
+    if n_permutations is not None:
+        interval = interval.replace("draws, seed 0", "resamples, percentile, seed 0")
+        paired_test = (
+            f"permutation test of macro-F1 over the test documents "
+            f"({n_permutations:,} random swaps of a document's two predictions, "
+            "seed 0)"
+        )
     return {
         **split,
         "random_state": random_state,
         "confidence": confidence,
         "interval": interval,
-        "paired_test": "McNemar",
+        "paired_test": paired_test,
     }
+
+
+def _single_label_results(models, fits, folds, y_tested, options):
+    """Each model's result, and McNemar's tests of the reference model."""
+    correct = {
+        name: np.concatenate([f.y_pred for f in fits[name]]) == y_tested
+        for name in models
+    }
+    results = [
+        model_result(
+            name,
+            folds[name],
+            correct[name],
+            fits[name][0].device,
+            confidence=options["confidence"],
+            n_bootstrap=options["n_bootstrap"],
+        )
+        for name in models
+    ]
+    return results, paired_tests(options["reference"], correct)
+
+
+def _multilabel_results(models, fits, folds, y_tested, options):
+    """Each model's multi-label result, and the permutation tests of macro-F1."""
+    predicted = {
+        name: np.concatenate([np.asarray(f.y_pred) for f in fits[name]])
+        for name in models
+    }
+    results = [
+        multilabel_result(
+            name,
+            folds[name],
+            y_tested,
+            predicted[name],
+            fits[name][0].device,
+            confidence=options["confidence"],
+            n_resamples=options["n_bootstrap"],
+        )
+        for name in models
+    ]
+    tests = paired_permutation_tests(
+        options["reference"],
+        y_tested,
+        predicted,
+        n_resamples=options["n_permutations"],
+    )
+    return results, tests
 
 
 def evaluate(
@@ -105,7 +172,8 @@ def evaluate(
     log: Callable[[str], None] | None = None,
     reference: str = "char-cnn",
     confidence: float = 0.95,
-    n_bootstrap: int = 10_000,
+    n_bootstrap: int | None = None,
+    n_permutations: int = 9999,
     scheduler: str | None = None,
     return_estimators: bool = False,
 ) -> Comparison:
@@ -124,10 +192,15 @@ def evaluate(
         changed: each fit is of a clone.
     X : sequence of str
         The documents.
-    y : array-like
-        Their labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Their labels, or a 0/1 indicator matrix for several labels per
+        document: then each model is scored by the
+        :data:`~sklearn_charcnn.compare.stats.MULTILABEL_METRICS`
+        (macro-F1 first), and tested against the reference model by a
+        paired permutation test of macro-F1 instead of McNemar's.
     test_size : float, default=0.2
-        Fraction held out for testing, stratified (without ``cv``).
+        Fraction held out for testing, stratified (without ``cv``; shuffled
+        for an indicator matrix).
     cv : int or iterable of (train, test) index arrays, default=None
         Stratified K-fold cross-validation with K folds, or given splits
         (e.g. a data set's official train/test split as one pair).
@@ -135,7 +208,8 @@ def evaluate(
         Seed of the split or folds.
     test_curve : bool, default=True
         Record the char-CNN's test accuracy after every epoch (``test_acc``
-        in its history); one prediction pass per epoch.
+        in its history; ``test_macro_f1`` for several labels per
+        document); one prediction pass per epoch.
     epoch_lines : bool, default=False
         Print one plain line per char-CNN epoch to standard error.
     log : callable, default=None
@@ -144,8 +218,13 @@ def evaluate(
         The model tested against each other one (McNemar), when present.
     confidence : float, default=0.95
         Level of the accuracy intervals.
-    n_bootstrap : int, default=10_000
-        Bootstrap draws for a hold-out split's intervals (seeded with 0).
+    n_bootstrap : int, default=None
+        Bootstrap draws for a hold-out split's intervals (seeded with 0):
+        10,000 for one label per document if None, 1,000 resamples of the
+        test documents for several.
+    n_permutations : int, default=9999
+        Random permutations of the paired test of macro-F1 (several labels
+        per document only; seeded with 0).
     scheduler : str, default=None
         Address of a Dask scheduler (e.g. ``"tcp://10.0.0.5:8786"``): run
         the fits on its workers, as many at a time as they have task
@@ -187,35 +266,32 @@ def evaluate(
     'Student t across folds'
     """
     X, y = list(X), np.asarray(y)
+    multilabel = y.ndim == 2
     splits = split_indices(y, cv=cv, test_size=test_size, random_state=random_state)
     options = {"test_curve": test_curve, "epoch_lines": epoch_lines}
     fits, folds = _fit_all(
         models, X, y, splits, options, log or (lambda m: None), scheduler
     )
     y_tested = np.concatenate([y[test] for _, test in splits])
-    correct = {
-        name: np.concatenate([f.y_pred for f in fits[name]]) == y_tested
-        for name in models
+    if n_bootstrap is None:
+        n_bootstrap = 1000 if multilabel else 10_000
+    scoring = {
+        "confidence": confidence,
+        "n_bootstrap": n_bootstrap,
+        "n_permutations": n_permutations,
+        "reference": reference,
     }
-    results = [
-        model_result(
-            name,
-            folds[name],
-            correct[name],
-            fits[name][0].device,
-            confidence=confidence,
-            n_bootstrap=n_bootstrap,
-        )
-        for name in models
-    ]
+    score = _multilabel_results if multilabel else _single_label_results
+    results, tests = score(models, fits, folds, y_tested, scoring)
     evaluation = _evaluation(
-        cv, test_size, random_state, confidence, n_bootstrap, len(splits)
-    )
+        cv, test_size, random_state, confidence,
+        (n_bootstrap, n_permutations if multilabel else None), len(splits),
+    )  # fmt: skip
     if scheduler is not None:
         evaluation["scheduler"] = scheduler
     comparison = Comparison(
         models=results,
-        paired_tests=paired_tests(reference, correct),
+        paired_tests=tests,
         evaluation=evaluation,
         notes=[*member_notes(results), *shared_document_notes(X, splits)],
     )

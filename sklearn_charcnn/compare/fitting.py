@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 from sklearn.ensemble import VotingClassifier
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    StratifiedKFold,
+    train_test_split,
+)
 from sklearn.pipeline import Pipeline
 
 from sklearn_charcnn.compare.models import charcnn_pipelines
+from sklearn_charcnn.compare.one_vs_rest import TunedOneVsRestClassifier
 
 __all__ = [
     "FittedModel",
@@ -37,8 +43,9 @@ def subsample(X, y, n_samples=None, *, random_state=0):
     ----------
     X : sequence of str
         The documents.
-    y : array-like of shape (n_samples,)
-        Their labels (the draw is stratified on them).
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Their labels (the draw is stratified on them), or a 0/1 indicator
+        matrix (then the draw is not stratified).
     n_samples : int, default=None
         How many to keep; all of them if None or not fewer than there are.
     random_state : int or None, default=0
@@ -59,7 +66,11 @@ def subsample(X, y, n_samples=None, *, random_state=0):
     X, y = list(X), np.asarray(y)
     if n_samples is not None and n_samples < len(X):
         X, _, y, _ = train_test_split(
-            X, y, train_size=n_samples, stratify=y, random_state=random_state
+            X,
+            y,
+            train_size=n_samples,
+            stratify=None if y.ndim == 2 else y,
+            random_state=random_state,
         )
     return X, y
 
@@ -121,8 +132,10 @@ def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
 
     Parameters
     ----------
-    y : array-like of shape (n_samples,)
-        The labels (the split is stratified on them).
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        The labels (the split is stratified on them), or a 0/1 indicator
+        matrix (several labels per document: the split is shuffled, not
+        stratified).
     cv : int or iterable of (train, test) index arrays, default=None
         Stratified K-fold cross-validation with K folds, or given splits;
         one stratified hold-out split if None.
@@ -150,6 +163,8 @@ def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
     5
     """
     y = np.asarray(y)
+    if y.ndim == 2 and (cv is None or isinstance(cv, int)):
+        return _multilabel_split(len(y), cv, test_size, random_state)
     if cv is None or isinstance(cv, int):
         check_class_sizes(y, cv=cv, test_size=test_size)
     if cv is None:
@@ -164,6 +179,18 @@ def split_indices(y, *, cv=None, test_size=0.2, random_state=0) -> list:
         splitter = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         return list(splitter.split(np.zeros(len(y)), y))
     return [(np.asarray(train), np.asarray(test)) for train, test in cv]
+
+
+def _multilabel_split(n_samples, cv, test_size, random_state) -> list:
+    """Shuffled hold-out or K-fold indices for a multi-label target."""
+    rows = np.arange(n_samples)
+    if cv is None:
+        train, test = train_test_split(
+            rows, test_size=test_size, random_state=random_state
+        )
+        return [(train, test)]
+    splitter = KFold(cv, shuffle=True, random_state=random_state)
+    return list(splitter.split(rows))
 
 
 @dataclass
@@ -204,7 +231,16 @@ class FittedModel:
 
 
 def _history_rows(classifier) -> list[dict]:
-    keys = ("epoch", "train_loss", "valid_loss", "valid_acc", "test_acc", "dur")
+    keys = (
+        "epoch",
+        "train_loss",
+        "valid_loss",
+        "valid_acc",
+        "valid_f1_micro",
+        "test_acc",
+        "test_macro_f1",
+        "dur",
+    )
     return [
         {key: epoch[key] for key in keys if key in epoch}
         for epoch in classifier.history_
@@ -219,15 +255,19 @@ def _comparison_callbacks(pipeline, label, X_test, y_test, y_train, options):
     if options.get("test_curve") and y_test is not None:
         # The test documents are encoded once, by a copy of the pipeline's own
         # quantizer (the step just before the classifier); the classifier
-        # trains its net on label indices into the sorted training labels.
+        # trains its net on label indices into the sorted training labels,
+        # or on the indicator matrix itself.
         quantizer = clone(pipeline[-2]).fit(X_test[:1])
-        classes = np.unique(y_train)
-        target = np.where(
-            np.isin(y_test, classes), np.searchsorted(classes, y_test), -1
-        )
-        callbacks.append(
-            ("test_score", EpochTestScore(quantizer.transform(X_test), target))
-        )
+        if np.ndim(y_test) == 2:
+            target, name = np.asarray(y_test), "test_macro_f1"
+        else:
+            classes = np.unique(y_train)
+            target = np.where(
+                np.isin(y_test, classes), np.searchsorted(classes, y_test), -1
+            )
+            name = "test_acc"
+        score = EpochTestScore(quantizer.transform(X_test), target, name=name)
+        callbacks.append(("test_score", score))
     if options.get("epoch_lines"):
         callbacks.append(("epoch_line", EpochLine(prefix=f"{label}: ")))
     return callbacks
@@ -284,7 +324,7 @@ def _describe(fitted: FittedModel, X_test) -> None:
     """Fill in what a fitted model chose, its history and its device."""
     model = fitted.estimator
     final = model[-1] if isinstance(model, Pipeline) else model
-    if isinstance(final, GridSearchCV):
+    if isinstance(final, GridSearchCV | TunedOneVsRestClassifier):
         fitted.params = {key: float(v) for key, v in final.best_params_.items()}
     if getattr(final, "history_", None) is not None:
         fitted.history = _history_rows(final)
@@ -324,7 +364,8 @@ def fit_and_predict(
         Their labels, for the char-CNN's test curve.
     test_curve : bool, default=False
         Score each char-CNN on the test documents after every epoch
-        (``test_acc`` in its history; needs ``y_test``).
+        (``test_acc`` in its history, ``test_macro_f1`` for a multi-label
+        target; needs ``y_test``).
     epoch_lines : bool, default=False
         Print one plain line per char-CNN epoch to standard error.
 

@@ -13,6 +13,15 @@
 ``tfidf-char``
     The same on character 1-5-grams within word boundaries
     (``analyzer="char_wb"``).
+
+For several labels per document (``multilabel=True``), the char-CNN chooses
+one threshold per label on its validation split (``threshold="validation"``)
+and each TF-IDF baseline ends in
+:class:`~sklearn_charcnn.compare.TunedOneVsRestClassifier`: one
+``LogisticRegression(class_weight="balanced")`` per label, with ``C`` among
+1, 4 and 10 and the per-label thresholds chosen on rows held out of the
+training documents (``validation``: a data set's development split where it
+has one).
 """
 
 from __future__ import annotations
@@ -25,10 +34,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline, make_pipeline
 
+from sklearn_charcnn.compare.one_vs_rest import TunedOneVsRestClassifier
+
 __all__ = [
     "BASELINE_C_GRID",
     "CHARCNN_DEFAULTS",
+    "CHARCNN_MULTILABEL",
     "MODEL_NAMES",
+    "MULTILABEL_C_GRID",
     "charcnn_params",
     "charcnn_pipelines",
     "make_models",
@@ -46,11 +59,22 @@ AG News articles average 233 characters, so 256 keeps nearly all of each;
 ``CharCNNClassifier`` default.
 """
 
+CHARCNN_MULTILABEL = {"threshold": "validation"}
+"""The char-CNN's settings for several labels per document, over :data:`CHARCNN_DEFAULTS`.
+
+One probability threshold per label, chosen on the classifier's own
+validation split: the rule the multi-label baselines follow on their
+held-out rows.
+"""
+
 BASELINE_C_GRID = (1.0, 3.0, 10.0, 30.0)
 """The inverse regularisation strengths the TF-IDF baselines choose from."""
 
+MULTILABEL_C_GRID = (1.0, 4.0, 10.0)
+"""The inverse regularisation strengths the multi-label TF-IDF baselines choose from."""
 
-def charcnn_params(params: Mapping | None = None) -> dict:
+
+def charcnn_params(params: Mapping | None = None, *, multilabel: bool = False) -> dict:
     """Complete and check the char-CNN settings of a comparison.
 
     Parameters
@@ -58,11 +82,17 @@ def charcnn_params(params: Mapping | None = None) -> dict:
     params : mapping, default=None
         ``CharCNNClassifier`` keyword arguments and the quantizer's
         ``max_length``; what is missing comes from :data:`~sklearn_charcnn.compare.CHARCNN_DEFAULTS`.
+    multilabel : bool, default=False
+        Settings for several labels per document: then
+        :data:`~sklearn_charcnn.compare.CHARCNN_MULTILABEL` comes before
+        the given settings.
 
     Returns
     -------
     params : dict
-        The settings, :data:`~sklearn_charcnn.compare.CHARCNN_DEFAULTS` first, then the given ones.
+        The settings, :data:`~sklearn_charcnn.compare.CHARCNN_DEFAULTS` first
+        (and :data:`~sklearn_charcnn.compare.CHARCNN_MULTILABEL`), then the
+        given ones.
 
     Raises
     ------
@@ -75,10 +105,13 @@ def charcnn_params(params: Mapping | None = None) -> dict:
     >>> from sklearn_charcnn.compare import charcnn_params
     >>> charcnn_params({"max_epochs": 3, "n_filters": 8})
     {'max_length': 256, 'max_epochs': 3, 'n_filters': 8}
+    >>> charcnn_params({"max_length": 128}, multilabel=True)
+    {'max_length': 128, 'max_epochs': 10, 'threshold': 'validation'}
     """
     from sklearn_charcnn.classifier import CharCNNClassifier
 
-    params = {**CHARCNN_DEFAULTS, **(params or {})}
+    multilabel_params = CHARCNN_MULTILABEL if multilabel else {}
+    params = {**CHARCNN_DEFAULTS, **multilabel_params, **(params or {})}
     known = {"max_length", *CharCNNClassifier().get_params()}
     unknown = sorted(set(params) - known)
     if unknown:
@@ -105,7 +138,25 @@ def _tfidf_logistic_regression(**vectorizer_params) -> Pipeline:
     )
 
 
-def _check_names_and_ensemble(names, ensemble) -> None:
+def _tfidf_one_vs_rest(validation, random_state, **vectorizer_params) -> Pipeline:
+    # C and the thresholds on held-out training rows only; the vectorizer is
+    # fitted on all the training documents (it never sees a label), and the
+    # labels' regressions are fitted one per CPU core.
+    return make_pipeline(
+        TfidfVectorizer(min_df=2, sublinear_tf=True, **vectorizer_params),
+        TunedOneVsRestClassifier(
+            LogisticRegression(
+                class_weight="balanced", solver="liblinear", random_state=0
+            ),
+            param_grid={"C": list(MULTILABEL_C_GRID)},
+            validation=validation,
+            random_state=random_state,
+            n_jobs=-1,
+        ),
+    )
+
+
+def _check_names_and_ensemble(names, ensemble, multilabel=False) -> None:
     unknown = sorted(set(names) - set(MODEL_NAMES))
     if unknown:
         raise ValueError(f"Unknown model(s) {unknown}; choose among {MODEL_NAMES}.")
@@ -113,6 +164,12 @@ def _check_names_and_ensemble(names, ensemble) -> None:
         raise ValueError(
             f"ensemble must be a positive integer (the number of char-CNNs in the "
             f"vote); got {ensemble!r}."
+        )
+    if multilabel and ensemble > 1 and "char-cnn" in names:
+        raise ValueError(
+            f"ensemble={ensemble} needs one label per document: the vote "
+            "(VotingClassifier) does not take a multi-label target. Pass "
+            "ensemble=1 (--ensemble 1)."
         )
 
 
@@ -125,6 +182,8 @@ def make_models(
     ensemble: int = 1,
     random_state: int | None = 0,
     verbose: int = 0,
+    multilabel: bool = False,
+    validation=0.2,
 ) -> dict:
     """Build the pipelines of a comparison.
 
@@ -154,6 +213,17 @@ def make_models(
         the classifier's.
     verbose : int, default=0
         The char-CNN's verbosity, unless ``charcnn`` sets it.
+    multilabel : bool, default=False
+        Build the models for a 0/1 indicator target (several labels per
+        document): the char-CNN with
+        :data:`~sklearn_charcnn.compare.CHARCNN_MULTILABEL`, the baselines
+        ending in :class:`~sklearn_charcnn.compare.TunedOneVsRestClassifier`.
+    validation : float or cross-validation splitter, default=0.2
+        With ``multilabel``, the rows of the training documents on which the
+        baselines choose ``C`` and their thresholds (see
+        :class:`~sklearn_charcnn.compare.TunedOneVsRestClassifier`), e.g. a
+        :class:`~sklearn.model_selection.PredefinedSplit` of a data set's
+        development split.
 
     Returns
     -------
@@ -172,27 +242,42 @@ def make_models(
     >>> vote = make_models(["char-cnn"], ensemble=3)["char-cnn"]
     >>> [(name, member[-1].random_state) for name, member in vote.estimators]
     [('member_0', 0), ('member_1', 1), ('member_2', 2)]
+    >>> tagged = make_models(["tfidf-word"], multilabel=True)["tfidf-word"]
+    >>> type(tagged[-1]).__name__, tagged[-1].param_grid
+    ('TunedOneVsRestClassifier', {'C': [1.0, 4.0, 10.0]})
     """
-    _check_names_and_ensemble(names, ensemble)
-    settings = charcnn_params(charcnn) if "char-cnn" in names else None
-    return _build(
-        names, settings, augment, augment_per_epoch, ensemble, random_state, verbose
+    _check_names_and_ensemble(names, ensemble, multilabel)
+    settings = (
+        charcnn_params(charcnn, multilabel=multilabel) if "char-cnn" in names else None
     )
+    return _build(
+        names, settings, augment, augment_per_epoch, ensemble, random_state, verbose,
+        multilabel=multilabel, validation=validation,
+    )  # fmt: skip
 
 
-def _build(names, settings, augment, per_epoch, ensemble, random_state, verbose):
+_VECTORIZERS = {
+    "tfidf-word": {"ngram_range": (1, 2)},
+    "tfidf-char": {"analyzer": "char_wb", "ngram_range": (1, 5)},
+}
+
+
+def _build(
+    names, settings, augment, per_epoch, ensemble, random_state, verbose,
+    *, multilabel=False, validation=0.2,
+):  # fmt: skip
     """Build checked models: ``settings`` is :func:`~sklearn_charcnn.compare.charcnn_params`' output."""
     models = {}
     for name in names:
         if name == "char-cnn":
             params = {"random_state": random_state, "verbose": verbose, **settings}
             models[name] = _make_charcnn(params, augment, per_epoch, ensemble)
-        elif name == "tfidf-word":
-            models[name] = _tfidf_logistic_regression(ngram_range=(1, 2))
-        else:
-            models[name] = _tfidf_logistic_regression(
-                analyzer="char_wb", ngram_range=(1, 5)
+        elif multilabel:
+            models[name] = _tfidf_one_vs_rest(
+                validation, random_state, **_VECTORIZERS[name]
             )
+        else:
+            models[name] = _tfidf_logistic_regression(**_VECTORIZERS[name])
     return models
 
 

@@ -18,12 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
-from sklearn_charcnn.compare.stats import format_p_value, mcnemar
+from sklearn_charcnn.compare.stats import (
+    MULTILABEL_METRICS,
+    format_p_value,
+    mcnemar,
+    paired_permutation_test,
+)
 
 __all__ = [
     "SCHEMA",
     "Comparison",
     "ModelResult",
+    "PairedPermutationTest",
     "PairedTest",
     "format_table",
     "load_records",
@@ -39,6 +45,16 @@ def _number(value, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
 
 
+# How a multi-label record names its scores, in tables and in sentences.
+_METRIC_WORDS = {
+    "macro_f1": "macro-F1",
+    "micro_f1": "micro-F1",
+    "samples_f1": "samples-F1",
+    "subset_accuracy": "subset accuracy",
+    "hamming_loss": "Hamming loss",
+}
+
+
 @dataclass
 class ModelResult:
     """The scores of one model in a comparison.
@@ -48,7 +64,9 @@ class ModelResult:
     name : str
         The model's name, e.g. ``"tfidf-word"``.
     accuracy : float
-        Test accuracy (the mean over folds with cross-validation).
+        Test accuracy (the mean over folds with cross-validation); for
+        several labels per document, the subset accuracy (documents whose
+        labels are all right).
     accuracy_ci : tuple of float
         Its 95% confidence interval: a bootstrap over the test documents on a
         hold-out split, a Student-t interval across folds with
@@ -70,7 +88,18 @@ class ModelResult:
         ``n_train``, ``n_test``, ``params``, and for the char-CNN its
         per-epoch ``history``; for an ensemble of char-CNNs, ``members``
         instead: each member's ``name``, ``random_state``, test
-        ``accuracy`` on its own, ``epochs_run`` and ``history``.
+        ``accuracy`` on its own, ``epochs_run`` and ``history``. For
+        several labels per document, the
+        :data:`~sklearn_charcnn.compare.stats.MULTILABEL_METRICS` in place
+        of ``accuracy`` and ``macro_f1``.
+    scores : dict of str to float
+        Several labels per document only (empty otherwise, and absent from
+        the JSON): the
+        :data:`~sklearn_charcnn.compare.stats.MULTILABEL_METRICS` (the
+        mean over folds with cross-validation).
+    intervals : dict of str to (float, float)
+        Several labels per document only: the 95% confidence interval of
+        each score, as ``accuracy_ci`` is computed.
     """
 
     name: str
@@ -84,6 +113,33 @@ class ModelResult:
     n_test: int
     params: dict = field(default_factory=dict)
     folds: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)
+    intervals: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> ModelResult:
+        """Rebuild a result from its JSON form (intervals become tuples)."""
+        intervals = {
+            key: tuple(value) for key, value in data.get("intervals", {}).items()
+        }
+        return cls(
+            **{
+                **data,
+                "accuracy_ci": tuple(data["accuracy_ci"]),
+                "intervals": intervals,
+            }
+        )
+
+    def to_dict(self) -> dict:
+        """Return the result as JSON-ready data.
+
+        A result of one label per document has no ``scores`` and
+        ``intervals`` keys.
+        """
+        data = asdict(self)
+        if not self.scores:
+            del data["scores"], data["intervals"]
+        return data
 
     @property
     def history(self) -> list:
@@ -178,11 +234,7 @@ class PairedTest:
 
     def summary(self) -> str:
         """One sentence: the difference, the p-value and what it means."""
-        verdict = (
-            "a real difference at the 5% level"
-            if self.p_value < 0.05
-            else "not distinguishable at the 5% level"
-        )
+        verdict = _verdict(self.p_value)
         p_value = format_p_value(self.p_value)
         return (
             f"{self.model} - {self.reference}: "
@@ -191,6 +243,97 @@ class PairedTest:
             f"{self.only_model:,}, only {self.reference} right on "
             f"{self.only_reference:,}); McNemar p "
             f"{p_value if p_value.startswith('<') else '= ' + p_value}, {verdict}"
+        )
+
+
+@dataclass
+class PairedPermutationTest:
+    """A paired permutation test of the char-CNN's macro-F1 against one baseline.
+
+    The test of a comparison with several labels per document, in place of
+    McNemar's (:func:`~sklearn_charcnn.compare.stats.paired_permutation_test`).
+
+    Attributes
+    ----------
+    model, reference : str
+        The two models (``model`` is the char-CNN).
+    n_documents : int
+        Test documents both were scored on (all folds together).
+    metric : str
+        The score compared: ``"macro_f1"``.
+    difference : float
+        The score of ``model`` minus that of ``reference``, on those
+        documents.
+    p_value : float
+        Two-sided p-value of "same score".
+    n_resamples : int
+        Permutations drawn.
+    method : str
+        How the p-value was computed, in words.
+    """
+
+    model: str
+    reference: str
+    n_documents: int
+    metric: str
+    difference: float
+    p_value: float
+    n_resamples: int
+    method: str
+
+    @classmethod
+    def from_predictions(
+        cls, model, reference, y_true, y_model, y_reference, *, n_resamples=9999
+    ):
+        """Test two models from their 0/1 predictions of the same documents.
+
+        Parameters
+        ----------
+        model, reference : str
+            The two models' names.
+        y_true, y_model, y_reference : array-like of shape (n_documents, n_labels)
+            The true labels and each model's predictions, as indicator
+            matrices.
+        n_resamples : int, default=9999
+            Random permutations (seeded with 0).
+
+        Returns
+        -------
+        test : PairedPermutationTest
+
+        Examples
+        --------
+        >>> from sklearn_charcnn.compare import PairedPermutationTest
+        >>> y = [[1, 0], [0, 1], [1, 1]]
+        >>> test = PairedPermutationTest.from_predictions(
+        ...     "char-cnn", "tfidf-word", y, y, [[1, 0], [0, 0], [0, 1]])
+        >>> round(test.difference, 4), test.p_value
+        (0.3333, 0.5)
+        """
+        test = paired_permutation_test(
+            y_true, y_model, y_reference, n_resamples=n_resamples
+        )
+        return cls(
+            model,
+            reference,
+            len(y_true),
+            "macro_f1",
+            test.difference,
+            test.p_value,
+            test.n_resamples,
+            test.method,
+        )
+
+    def summary(self) -> str:
+        """One sentence: the difference, the p-value and what it means."""
+        verdict = _verdict(self.p_value)
+        p_value = format_p_value(self.p_value)
+        return (
+            f"{self.model} - {self.reference}: {100 * self.difference:+.1f} "
+            f"{_METRIC_WORDS[self.metric]} points on {self.n_documents:,} "
+            f"documents; paired permutation test p "
+            f"{p_value if p_value.startswith('<') else '= ' + p_value} "
+            f"({self.method}), {verdict}"
         )
 
 
@@ -219,8 +362,9 @@ class Comparison:
         ``models``, the char-CNN's settings (``charcnn``) and ``augment``.
     models : list of ModelResult
         One per model, in the order fitted.
-    paired_tests : list of PairedTest
-        The char-CNN against each baseline.
+    paired_tests : list of PairedTest or PairedPermutationTest
+        The char-CNN against each baseline: McNemar's test, or for several
+        labels per document the permutation test of macro-F1.
     machine : dict
         Where it ran (:func:`~sklearn_charcnn.compare.machine_info`).
     command : str or None
@@ -254,21 +398,29 @@ class Comparison:
             f"{[model.name for model in self.models]}."
         )
 
+    @property
+    def multilabel(self) -> bool:
+        """Whether the record scores several labels per document."""
+        return any(model.scores for model in self.models)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The table's columns before the paired test's: :attr:`COLUMNS` or :attr:`MULTILABEL_COLUMNS`."""
+        return self.MULTILABEL_COLUMNS if self.multilabel else self.COLUMNS
+
     def rows(self) -> list[list[str]]:
         """Return the table's cells: one list of formatted strings per model.
 
-        The columns are :attr:`COLUMNS`, then the McNemar p-value against the
-        reference model when the record has paired tests.
+        The columns are :attr:`columns`, then the paired test's p-value
+        against the reference model (McNemar's, or the permutation test of
+        macro-F1 for several labels per document) when the record has
+        paired tests.
         """
         tests = {test.reference: test for test in self.paired_tests}
         rows = []
         for row in self.models:
-            low, high = row.accuracy_ci
-            cells = [
-                row.name,
-                f"{row.accuracy:.4f}",
-                f"{low:.3f} - {high:.3f}",
-                _number(row.macro_f1, ".4f"),
+            cells = [row.name, *self._score_cells(row)]
+            cells += [
                 _number(row.fit_s, ".1f"),
                 _number(row.predict_s, ".2f"),
                 row.device,
@@ -278,6 +430,19 @@ class Comparison:
                 cells.append(format_p_value(test.p_value) if test else "")
             rows.append(cells)
         return rows
+
+    def _score_cells(self, row: ModelResult) -> list[str]:
+        """Format a row's scores and interval as cells."""
+        if not self.multilabel:
+            low, high = row.accuracy_ci
+            return [
+                f"{row.accuracy:.4f}",
+                f"{low:.3f} - {high:.3f}",
+                _number(row.macro_f1, ".4f"),
+            ]
+        low, high = row.intervals["macro_f1"]
+        cells = [f"{row.scores['macro_f1']:.4f}", f"{low:.3f} - {high:.3f}"]
+        return cells + [f"{row.scores[key]:.4f}" for key in MULTILABEL_METRICS[1:]]
 
     COLUMNS = (
         "model",
@@ -289,8 +454,24 @@ class Comparison:
         "device",
     )
 
+    MULTILABEL_COLUMNS = (
+        "model",
+        "macro-F1",
+        "95% CI",
+        "micro-F1",
+        "samples-F1",
+        "subset acc.",
+        "Hamming loss",
+        "fit s",
+        "predict s",
+        "device",
+    )
+
     def table(self, fmt: str = "text") -> str:
         """Format the results as a table, one row per model.
+
+        Several labels per document give the columns
+        :attr:`MULTILABEL_COLUMNS`: macro-F1 first, with its interval.
 
         Parameters
         ----------
@@ -316,11 +497,31 @@ class Comparison:
         | --- | ---: | --- | ---: | ---: | ---: | --- |
         | tfidf-word | 0.9000 | 0.885 - 0.915 | 0.8900 | 1.2 | 0.05 | cpu |
         """
-        header = list(self.COLUMNS)
+        header = list(self.columns)
         if self.paired_tests:
-            header.append("McNemar p vs " + self.paired_tests[0].model)
-        left = {0, 2, 6, 7}
+            test = "permutation" if self.multilabel else "McNemar"
+            header.append(f"{test} p vs {self.paired_tests[0].model}")
+        device = len(self.columns) - 1
+        left = {0, 2, device, device + 1}
         return format_table(header, self.rows(), fmt, left=left)
+
+    def _model_line(self, row: ModelResult) -> str:
+        """One sentence on one model: its scores, intervals, fit time and choices."""
+        extra = ", ".join(f"{key}={value:g}" for key, value in row.params.items())
+        fit = f"fit {_number(row.fit_s, '.1f')} s on {row.device}"
+        if not row.scores:
+            low, high = row.accuracy_ci
+            scores = (
+                f"accuracy {row.accuracy:.4f} (95% CI {low:.3f}-{high:.3f}), "
+                f"macro-F1 {_number(row.macro_f1, '.4f')}"
+            )
+        else:
+            scores = ", ".join(
+                f"{_METRIC_WORDS[key]} {row.scores[key]:.4f} (95% CI "
+                f"{row.intervals[key][0]:.3f}-{row.intervals[key][1]:.3f})"
+                for key in MULTILABEL_METRICS
+            )
+        return f"{row.name}: {scores}, {fit}" + (f"; {extra}" if extra else "")
 
     def summary_lines(self) -> list[str]:
         """Describe the record in sentences: data, one line per model, the tests.
@@ -347,15 +548,7 @@ class Comparison:
                 f"{corpus.get('name', 'corpus')}: {first.n_train:,} training / "
                 f"{first.n_test:,} test documents ({how})"
             )
-        for row in self.models:
-            low, high = row.accuracy_ci
-            extra = ", ".join(f"{key}={value:g}" for key, value in row.params.items())
-            lines.append(
-                f"{row.name}: accuracy {row.accuracy:.4f} (95% CI {low:.3f}-"
-                f"{high:.3f}), macro-F1 {_number(row.macro_f1, '.4f')}, fit "
-                f"{_number(row.fit_s, '.1f')} s on {row.device}"
-                + (f"; {extra}" if extra else "")
-            )
+        lines += [self._model_line(row) for row in self.models]
         lines += [test.summary() for test in self.paired_tests]
         lines += list(self.notes)
         return lines
@@ -363,6 +556,7 @@ class Comparison:
     def to_dict(self) -> dict:
         """Return the record as JSON-ready data, with its summary lines and table."""
         data = {"schema": SCHEMA, **asdict(self)}
+        data["models"] = [model.to_dict() for model in self.models]
         data["summary"] = self.summary_lines()
         data["table"] = self.table()
         return data
@@ -384,11 +578,13 @@ class Comparison:
         names = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in names}
         values["models"] = [
-            ModelResult(**{**row, "accuracy_ci": tuple(row["accuracy_ci"])})
-            for row in data.get("models", [])
+            ModelResult.from_dict(row) for row in data.get("models", [])
         ]
         values["paired_tests"] = [
-            PairedTest(**test) for test in data.get("paired_tests", [])
+            PairedPermutationTest(**test)
+            if "difference" in test
+            else PairedTest(**test)
+            for test in data.get("paired_tests", [])
         ]
         return cls(**values)
 
@@ -530,3 +726,10 @@ def machine_info() -> dict:
     if torch.cuda.is_available():
         info["gpu"] = torch.cuda.get_device_name(0)
     return info
+
+
+def _verdict(p_value: float) -> str:
+    """Say what a paired test's p-value means at the 5% level."""
+    if p_value < 0.05:
+        return "a real difference at the 5% level"
+    return "not distinguishable at the 5% level"

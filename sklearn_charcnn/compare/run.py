@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from numbers import Real
 
 import numpy as np
 
@@ -21,10 +22,20 @@ from sklearn_charcnn.compare.record import Comparison, machine_info
 __all__ = ["run_comparison"]
 
 
-def _checked_settings(models, ensemble, charcnn):
+def _checked_settings(models, ensemble, charcnn, multilabel):
     """Check the model names and ensemble size; return the char-CNN's settings."""
-    _check_names_and_ensemble(models, ensemble)
-    return charcnn_params(charcnn) if "char-cnn" in models else None
+    _check_names_and_ensemble(models, ensemble, multilabel)
+    if "char-cnn" not in models:
+        return None
+    return charcnn_params(charcnn, multilabel=multilabel)
+
+
+def _classes(y, target_names) -> list[str]:
+    """Return the record's ``classes``: the labels, or the indicator's columns."""
+    if np.ndim(y) == 2:
+        names = target_names if target_names is not None else range(y.shape[1])
+        return [str(name) for name in names]
+    return [str(c) for c in np.unique(y)]
 
 
 def _stderr_log(message: str) -> None:
@@ -53,6 +64,8 @@ def run_comparison(
     notes: Sequence[str] = (),
     scheduler: str | None = None,
     corpus_details: Mapping | None = None,
+    validation=0.2,
+    target_names: Sequence[str] | None = None,
 ) -> Comparison:
     """Build the models, evaluate them on one corpus, return the record.
 
@@ -60,8 +73,11 @@ def run_comparison(
     ----------
     X : sequence of str
         The documents.
-    y : array-like
-        Their labels.
+    y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        Their labels, or a 0/1 indicator matrix for several labels per
+        document (the multi-label models of
+        :func:`~sklearn_charcnn.compare.make_models`, scored as
+        :func:`~sklearn_charcnn.compare.evaluate` says).
     models : sequence of str, default=MODEL_NAMES
         The models to compare (see :func:`~sklearn_charcnn.compare.make_models`).
     charcnn : mapping, default=None
@@ -98,6 +114,16 @@ def run_comparison(
         More facts for the record's ``corpus``, such as the file, columns
         and encoding it was read with (:meth:`Corpus.details
         <sklearn_charcnn.compare.Corpus.details>`).
+    validation : float or cross-validation splitter, default=0.2
+        Several labels per document only: the rows of each training part on
+        which the TF-IDF baselines choose ``C`` and their thresholds (see
+        :func:`~sklearn_charcnn.compare.make_models`), e.g. the
+        ``PredefinedSplit`` of a data set's development split from
+        :meth:`Corpus.official_split
+        <sklearn_charcnn.compare.Corpus.official_split>`.
+    target_names : sequence of str, default=None
+        The names of an indicator matrix's columns, for the record's
+        ``classes``.
 
     Returns
     -------
@@ -120,12 +146,14 @@ def run_comparison(
             f"progress must be 'none', 'lines' or 'bar'; got {progress!r}."
         )
     started = time.perf_counter()
-    settings = _checked_settings(models, ensemble, charcnn)
+    multilabel = np.ndim(y) == 2
+    settings = _checked_settings(models, ensemble, charcnn, multilabel)
     X, y = subsample(X, y, n_samples, random_state=random_state)
     verbose = 1 if progress == "bar" else 0
     built = _build(
-        models, settings, augment, augment_per_epoch, ensemble, random_state, verbose
-    )
+        models, settings, augment, augment_per_epoch, ensemble, random_state, verbose,
+        multilabel=multilabel, validation=validation,
+    )  # fmt: skip
     log = None if progress == "none" else _stderr_log
     comparison = evaluate(
         built, X, y, test_size=test_size, cv=cv, random_state=random_state,
@@ -137,17 +165,32 @@ def run_comparison(
     comparison.corpus = {
         "name": corpus_name,
         "n_documents": len(X),
-        "classes": [str(c) for c in np.unique(y)],
+        "classes": _classes(y, target_names),
         **dict(corpus_details or {}),
     }
-    comparison.settings = {
-        "models": list(models),
-        "charcnn": settings,
-        "augment": augment,
-        "augment_per_epoch": augment_per_epoch,
-        "ensemble": ensemble,
-    }
+    comparison.settings = _settings_record(
+        models, settings, augment, augment_per_epoch, ensemble,
+        validation if multilabel else None,
+    )  # fmt: skip
     comparison.machine = machine_info()
     comparison.notes = [*comparison.notes, *notes]
     comparison.wall_s = time.perf_counter() - started
     return comparison
+
+
+def _settings_record(models, charcnn, augment, per_epoch, ensemble, validation):
+    """Return the settings of a comparison as its record states them."""
+    settings = {
+        "models": list(models),
+        "charcnn": charcnn,
+        "augment": augment,
+        "augment_per_epoch": per_epoch,
+        "ensemble": ensemble,
+    }
+    if validation is not None:  # how the multi-label baselines hold out rows
+        settings["baseline_validation"] = (
+            float(validation)
+            if isinstance(validation, Real)
+            else type(validation).__name__
+        )
+    return settings

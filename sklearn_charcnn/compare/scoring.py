@@ -3,7 +3,10 @@
 :func:`~sklearn_charcnn.compare.fold_scores` scores one fold; :func:`~sklearn_charcnn.compare.model_result` pools a model's
 folds into a :class:`~sklearn_charcnn.compare.ModelResult` with its
 confidence interval; :func:`~sklearn_charcnn.compare.paired_tests` tests a reference model against
-each other one on the same documents.
+each other one on the same documents. For several labels per document,
+:func:`~sklearn_charcnn.compare.multilabel_result` and
+:func:`~sklearn_charcnn.compare.paired_permutation_tests` do the same with
+the multi-label scores and the permutation test of macro-F1.
 """
 
 from __future__ import annotations
@@ -11,8 +14,18 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import f1_score
 
-from sklearn_charcnn.compare.record import ModelResult, PairedTest
-from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci
+from sklearn_charcnn.compare.record import (
+    ModelResult,
+    PairedPermutationTest,
+    PairedTest,
+)
+from sklearn_charcnn.compare.stats import (
+    MULTILABEL_METRICS,
+    bootstrap_accuracy_ci,
+    fold_mean_ci,
+    multilabel_bootstrap_ci,
+    multilabel_scores,
+)
 
 __all__ = [
     "shared_document_notes",
@@ -20,6 +33,8 @@ __all__ = [
     "fold_scores",
     "member_notes",
     "model_result",
+    "multilabel_result",
+    "paired_permutation_tests",
     "paired_tests",
 ]
 
@@ -29,13 +44,16 @@ def fold_scores(y_true, y_pred) -> dict:
 
     Parameters
     ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        The test labels and the predictions.
+    y_true, y_pred : array-like of shape (n_samples,) or (n_samples, n_labels)
+        The test labels and the predictions: one label per document, or 0/1
+        indicator matrices.
 
     Returns
     -------
     scores : dict
-        ``accuracy`` and ``macro_f1``.
+        ``accuracy`` and ``macro_f1``; for indicator matrices, the
+        :data:`~sklearn_charcnn.compare.stats.MULTILABEL_METRICS`
+        (:func:`~sklearn_charcnn.compare.stats.multilabel_scores`).
 
     Examples
     --------
@@ -44,6 +62,8 @@ def fold_scores(y_true, y_pred) -> dict:
     {'accuracy': 0.75, 'macro_f1': 0.7333333333333334}
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim == 2:
+        return multilabel_scores(y_true, y_pred)
     return {
         "accuracy": float(np.mean(y_pred == y_true)),
         "macro_f1": float(f1_score(y_true, y_pred, average="macro")),
@@ -65,9 +85,11 @@ def fold_record(fitted, y_test, n_train: int) -> dict:
     Returns
     -------
     fold : dict
-        ``accuracy``, ``macro_f1``, ``fit_s``, ``predict_s``, ``n_train``,
-        ``n_test``, ``params``, and the char-CNN's ``history`` or a vote's
-        ``members`` (each with its own test ``accuracy``).
+        ``accuracy``, ``macro_f1`` (or the multi-label scores of
+        :func:`~sklearn_charcnn.compare.fold_scores`), ``fit_s``,
+        ``predict_s``, ``n_train``, ``n_test``, ``params``, and the
+        char-CNN's ``history`` or a vote's ``members`` (each with its own
+        test ``accuracy``).
     """
     y_test = np.asarray(y_test)
     fold = {
@@ -146,6 +168,111 @@ def model_result(
         params=folds[0]["params"] if len(folds) == 1 else {},
         folds=folds,
     )
+
+
+def multilabel_result(
+    name, folds, y_true, y_pred, device, *, confidence=0.95, n_resamples=1000
+) -> ModelResult:
+    """Pool one model's fold records into its result, for several labels per document.
+
+    Parameters
+    ----------
+    name : str
+        The model's name.
+    folds : list of dict
+        Its :func:`~sklearn_charcnn.compare.fold_record` per fold.
+    y_true, y_pred : ndarray of shape (n_documents, n_labels)
+        The test labels and its predictions, all folds together.
+    device : str
+        Where it ran.
+    confidence : float, default=0.95
+        Level of the intervals: a percentile bootstrap over the test
+        documents for one fold
+        (:func:`~sklearn_charcnn.compare.stats.multilabel_bootstrap_ci`), a
+        Student-t interval across folds otherwise.
+    n_resamples : int, default=1000
+        Bootstrap resamples for one fold's intervals (seeded with 0).
+
+    Returns
+    -------
+    result : ModelResult
+        ``scores`` and ``intervals`` filled in; ``accuracy`` is the subset
+        accuracy and ``macro_f1`` the macro-F1.
+    """
+
+    def mean(key):
+        return float(np.mean([fold[key] for fold in folds]))
+
+    if len(folds) == 1:
+        intervals = multilabel_bootstrap_ci(
+            y_true, y_pred, confidence=confidence, n_resamples=n_resamples
+        )
+    else:
+        intervals = {
+            key: fold_mean_ci([fold[key] for fold in folds], confidence=confidence)
+            for key in MULTILABEL_METRICS
+        }
+    scores = {key: mean(key) for key in MULTILABEL_METRICS}
+    return ModelResult(
+        name=name,
+        accuracy=scores["subset_accuracy"],
+        accuracy_ci=intervals["subset_accuracy"],
+        macro_f1=scores["macro_f1"],
+        fit_s=mean("fit_s"),
+        predict_s=mean("predict_s"),
+        device=device,
+        n_train=int(round(mean("n_train"))),
+        n_test=int(round(mean("n_test"))),
+        params=folds[0]["params"] if len(folds) == 1 else {},
+        folds=folds,
+        scores=scores,
+        intervals=intervals,
+    )
+
+
+def paired_permutation_tests(
+    reference: str, y_true, predictions: dict, *, n_resamples: int = 9999
+) -> list[PairedPermutationTest]:
+    """Test the macro-F1 of ``reference`` against every other model's (permutation).
+
+    Parameters
+    ----------
+    reference : str
+        The model tested against the others; no tests if it is absent.
+    y_true : ndarray of shape (n_documents, n_labels)
+        The test labels, as a 0/1 indicator matrix.
+    predictions : dict of str to ndarray
+        Per model, its predictions of the same documents in the same order.
+    n_resamples : int, default=9999
+        Random permutations per test (seeded with 0).
+
+    Returns
+    -------
+    tests : list of PairedPermutationTest
+        One per other model, in the order of ``predictions``.
+
+    Examples
+    --------
+    >>> from sklearn_charcnn.compare import paired_permutation_tests
+    >>> y = [[1, 0], [0, 1], [1, 1]]
+    >>> tests = paired_permutation_tests("a", y, {"a": y, "b": [[1, 0], [0, 0], [0, 1]]})
+    >>> [(t.model, t.reference, t.p_value) for t in tests]
+    [('a', 'b', 0.5)]
+    """
+    if reference not in predictions:
+        return []
+    return [
+        PairedPermutationTest.from_predictions(
+            reference,
+            name,
+            y_true,
+            predictions[reference],
+            predictions[name],
+            n_resamples=n_resamples,
+        )
+        for name in predictions
+        if name != reference
+    ]
 
 
 def paired_tests(reference: str, correct: dict) -> list[PairedTest]:

@@ -25,16 +25,25 @@ _REMOTES = {
         "md5:b1a00f826fdfbd249f79597b59e1dc12",
     ),
 }
-# test.csv's SHA-256 and MD5, then its xz copy's, which the package ships.
-_TEST_DIGESTS = (
+# test.csv's SHA-256, MD5 and the SHA-256 of its xz copy, which the package ships.
+_TEST = _base.RemoteFile(
+    "test.csv",
+    None,
     "sha256:521465c2428ed7f02f8d6db6ffdd4b5447c1c701962353eb2c40d548c3c85699",
-    "md5:d52ea96a97a2d943681189a97654912d",
-    "sha256:b797f846079c25565eab8e6f9e407ee94f385662d04fd9d0c3b9f6008d0d022a",
+    (
+        "md5:d52ea96a97a2d943681189a97654912d",
+        "sha256:b797f846079c25565eab8e6f9e407ee94f385662d04fd9d0c3b9f6008d0d022a",
+    ),
+    _base._fix("fetch_ag_news(subset='test')", "use the embedded copy"),
 )
-_EMBEDDED = _base.FileSpec(
-    "ag_news_test.csv.xz",
-    _TEST_DIGESTS[2:],
-    "Reinstall the package: pip install --force-reinstall --no-deps sklearn-charcnn.",
+# The copy the package ships, and the digest it is checked against.
+_EMBEDDED = Path(__file__).with_name("data") / "ag_news_test.csv.xz"
+_SHIPPED = _base.RemoteFile(
+    _EMBEDDED.name,
+    None,
+    _TEST.digests[1],
+    fix="Reinstall the package: "
+    "pip install --force-reinstall --no-deps sklearn-charcnn.",
 )
 _CLASSES = ["World", "Sports", "Business", "Sci/Tech"]  # classes.txt: line i is i
 # The crawl kept the "&" of "&lt;" and "&gt;" but replaced it by a space
@@ -49,9 +58,8 @@ def unescape_ag_news(text: str) -> str:
     ``\$`` becomes ``$``; every other backslash a newline; an entity
     (``#NNN;``, ``quot;``, ``amp;``, ``lt;``, ``gt;``, ``hellip;``,
     ``nbsp;``) its character, together with the ``&`` or the space the crawl
-    put in its place (codes 128-159 have their Windows-1252 meaning, as in
-    HTML). Nothing else changes: the tags the entities spell out stay, and
-    so do runs of spaces.
+    put in its place (codes 128-159 as in Windows-1252, as HTML reads them).
+    Tags spelled out by entities and runs of spaces stay.
 
     Parameters
     ----------
@@ -81,8 +89,7 @@ def _unescape(text: str) -> str:  # without the validation, for a whole file
     return _ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};"), text)
 
 
-def _read_ag_csv(path: Path, unescape: bool, fix: str):
-    """Return (documents, target) of an AG News CSV file (no header row)."""
+def _read_ag_csv(path: Path, fix: str, unescape: bool = True):
     data, target = [], []
     for line, row in _csv_rows(path, ["class", "title", "description"]):
         if row["class"] not in ("1", "2", "3", "4"):
@@ -97,27 +104,9 @@ def _read_ag_csv(path: Path, unescape: bool, fix: str):
     return data, np.asarray(target, dtype=np.int64)
 
 
-def _read_embedded_test(unescape: bool):
-    path = _base._package_file(_EMBEDDED.name)
-    _base._verify(path, _EMBEDDED)
-    return _read_ag_csv(path, unescape, _EMBEDDED.fix)
-
-
-def _read_split(split: str, home: _base._Home, unescape: bool):
-    call = f"fetch_ag_news(subset={split!r})"
-    if split == "train":
-        remote = _REMOTES["train"]
-        fix = _base._fix(call, "download it again")
-        spec = _base.FileSpec("train.csv", (remote.checksum,), fix, remote)
-    else:
-        fix = _base._fix(call, "use the embedded copy")
-        spec = _base.FileSpec("test.csv", _TEST_DIGESTS, fix)
-    return _base._load_file(
-        home,
-        spec,
-        lambda path: _read_ag_csv(path, unescape, spec.fix),
-        None if split == "train" else lambda: _read_embedded_test(unescape),
-    )
+def _read_embedded(unescape: bool):
+    _base._verify(_EMBEDDED, _SHIPPED)
+    return _read_ag_csv(_EMBEDDED, _SHIPPED.fix, unescape)
 
 
 @_base._fetcher(
@@ -157,8 +146,6 @@ def fetch_ag_news(
 
     {returns}
 
-    {raises}
-
     See Also
     --------
     load_ag_news : The embedded test split, without any file access.
@@ -180,14 +167,11 @@ def fetch_ag_news(
     >>> frame.shape, list(frame.columns)
     ((7600, 2), ['text', 'target'])
     """
-    return _base._fetch(
-        "ag_news",
-        functools.partial(_read_split, unescape=unescape),
-        ["train", "test"] if subset == "all" else [subset],
-        list(_CLASSES),
-        (data_home, download_if_missing, n_retries, delay),
-        (shuffle, random_state, as_frame, return_X_y),
-    )
+    fix = _base._fix("fetch_ag_news(subset='train')", "download it again")
+    files = {"train": _REMOTES["train"]._replace(fix=fix), "test": _TEST}
+    read = functools.partial(_read_ag_csv, unescape=unescape)
+    embedded = lambda split, home: _read_embedded(unescape)  # noqa: E731
+    return _base._fetch("ag_news", files, read, _CLASSES, embedded, locals())
 
 
 @validate_params(
@@ -201,7 +185,8 @@ def load_ag_news(
 
     The 7,600 test articles of :func:`fetch_ag_news`, read from the package
     (its SHA-256 checked) without download or data home: the default corpus
-    of ``python -m sklearn_charcnn compare``.
+    of ``python -m sklearn_charcnn compare``. A damaged copy raises
+    :class:`DataFileError` (reinstall the package).
 
     Parameters
     ----------
@@ -217,15 +202,6 @@ def load_ag_news(
     bunch : :class:`~sklearn.utils.Bunch` or tuple
         As :func:`fetch_ag_news` returns.
 
-    Raises
-    ------
-    DataFileError
-        If the package's copy of the file is damaged (reinstall the package).
-
-    See Also
-    --------
-    fetch_ag_news : Both splits, from the data home.
-
     Examples
     --------
     >>> from sklearn_charcnn.datasets import load_ag_news
@@ -233,5 +209,5 @@ def load_ag_news(
     >>> len(X), sorted(set(y.tolist()))
     (7600, [0, 1, 2, 3])
     """
-    splits = [_read_embedded_test(unescape)]
+    splits = [_read_embedded(unescape)]
     return _base._bunch(splits, _CLASSES, "ag_news", False, None, as_frame, return_X_y)

@@ -1,8 +1,8 @@
 """What the fetchers share, after :mod:`sklearn.datasets`.
 
-The data home, one verification rule (:func:`_verify`), downloads, the Bunch
-they return, their shared body (:func:`_fetch`) and their parameter checks
-and shared docstring blocks (:func:`_fetcher`).
+The data home, one record per file (:class:`RemoteFile`), one verification
+rule (:func:`_verify`), one download helper (:func:`_fetch_remote`) and one
+fetch path (:func:`_fetch`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Callable, Iterable
+from functools import partial
 from http.client import HTTPException
-from importlib import resources
 from numbers import Integral, Real
 from pathlib import Path
 from typing import NamedTuple
@@ -61,29 +61,18 @@ class DataFileError(OSError, ValueError):
 
 
 class RemoteFile(NamedTuple):
-    """scikit-learn's ``RemoteFileMetadata``; ``checksum`` is ``"<algorithm>:<hex>"``."""
+    """scikit-learn's ``RemoteFileMetadata``, with what else a copy may match.
+
+    ``checksum`` (``"<algorithm>:<hex>"``) is the download's; ``url`` is None
+    for a file that is built, not downloaded; ``digests`` are other accepted
+    copies' (an xz copy's); ``fix`` says what to do about a damaged copy.
+    """
 
     filename: str
-    url: str
+    url: str | None
     checksum: str
-
-
-class FileSpec(NamedTuple):
-    """A data set file: its name, accepted digests, fix, and source if any."""
-
-    name: str
-    digests: tuple[str, ...]
-    fix: str
-    remote: RemoteFile | None = None
-
-
-class _Home(NamedTuple):
-    """A data set's folder in the data home, and the fetcher's download options."""
-
-    folder: Path
-    download_if_missing: bool
-    n_retries: int
-    delay: float
+    digests: tuple[str, ...] = ()
+    fix: str = ""
 
 
 @validate_params(
@@ -124,16 +113,9 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> str:
 
 
 def _is_writable(folder: Path) -> bool:
-    """Whether ``folder`` (or its first existing parent) may be written to.
-
-    The permission bits count too: a data home marked read-only (``chmod
-    a-w``) is never written to, even by root.
-    """
-    for candidate in (folder, *folder.parents):
-        if candidate.exists():
-            writable_bits = candidate.stat().st_mode & 0o222
-            return bool(writable_bits) and os.access(candidate, os.W_OK)
-    return False
+    # A folder marked read-only (chmod a-w) is never written to, even by root.
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    return bool(existing.stat().st_mode & 0o222) and os.access(existing, os.W_OK)
 
 
 def _missing_error(folder: Path, files: str, reason: str, source: str) -> OSError:
@@ -152,14 +134,13 @@ def _find_file(folder: Path, name: str) -> Path | None:
 
 
 def _fix(call: str, action: str) -> str:
-    """Return what to do about a damaged file: ``call`` does ``action``."""
     return (
         f"Delete it (with its .sha256 file, if any) and call {call} to {action}, "
         "or replace it with a good copy."
     )
 
 
-def _file_digests(path: Path, algorithms: Iterable[str]) -> set[str]:
+def _digests(path: Path, algorithms) -> set[str]:
     """Return ``{"<algorithm>:<hex>"}`` of the bytes of ``path``, in one pass."""
     hashes = {name: hashlib.new(name, usedforsecurity=False) for name in algorithms}
     with open(path, "rb") as handle:
@@ -184,23 +165,18 @@ def _recorded_sha256(path: Path) -> str | None:
     return f"sha256:{fields[0].lower()}" if fields else ""
 
 
-def _write_atomically(path: Path, write: Callable) -> Path:
-    """Call ``write(binary file)``, move the file to ``path``, record its SHA-256.
-
-    The temporary file is removed on any failure: nothing is half-written.
-    """
-    with atomic_write(path, "wb") as out:
-        write(out)
-    [digest] = _file_digests(path, ["sha256"])
+def _record(path: Path) -> Path:
+    """Write the SHA-256 of ``path`` beside it, as ``sha256sum`` does."""
+    [digest] = _digests(path, ["sha256"])
     _sidecar(path).write_text(f"{digest[7:]}  {path.name}\n", encoding="ascii")
     return path
 
 
-def _verify(path: Path, spec: FileSpec) -> None:
+def _verify(path: Path, spec: RemoteFile) -> None:
     """Raise :class:`DataFileError` unless ``path`` has a published or recorded digest."""
     recorded = _recorded_sha256(path)
-    accepted = set(spec.digests) | {recorded} - {None, ""}
-    digests = _file_digests(path, {d.split(":")[0] for d in accepted} | {"sha256"})
+    accepted = {spec.checksum, *spec.digests, recorded} - {None, ""}
+    digests = _digests(path, {d.split(":")[0] for d in accepted} | {"sha256"})
     if digests & accepted:
         return
     if recorded is not None:
@@ -211,73 +187,61 @@ def _verify(path: Path, spec: FileSpec) -> None:
     else:
         [sha256] = [digest for digest in digests if digest.startswith("sha256:")]
         problem = (
-            f"{path} is not the published {spec.name} ({sha256}): it is damaged, "
+            f"{path} is not the published {spec.filename} ({sha256}): it is damaged, "
             "cut short or another version. To load a variant of your own, record "
             f"its checksum: sha256sum {path.name} > {path.name}.sha256."
         )
     raise DataFileError(problem, spec.fix)
 
 
-def _load_file(home: _Home, spec: FileSpec, read: Callable, missing=None):
-    """Return ``read(path)`` for the verified copy of ``spec.name`` in ``home``.
+def _load_file(home: Bunch, spec: RemoteFile, read, missing=None):
+    """Return ``read(path, spec.fix)`` for the verified copy of ``spec`` in ``home``.
 
-    A missing file is downloaded from ``spec.remote``, or ``missing()``
+    A missing file is downloaded from ``spec.url``; without one, ``missing()``
     returns the result instead. A bad copy that a fetcher wrote (it has a
     checksum file) is deleted with a warning and fetched again when
     ``download_if_missing`` and the folder is writable; any other raises.
     """
-    for attempt in range(2):
-        path = _find_file(home.folder, spec.name)
-        if path is None:
-            return missing() if missing else read(_download(spec, home))
-        try:
-            _verify(path, spec)
-        except DataFileError as error:
-            written = _recorded_sha256(path) is not None  # by a fetcher
-            if attempt or not (written and home.download_if_missing):
-                raise
-            if not _is_writable(home.folder):
-                raise
-            warnings.warn(
-                f"{error.problem} It was written by this package, so it is deleted "
-                "and fetched again.",
-                UserWarning,
-                stacklevel=3,
-            )
-            path.unlink(missing_ok=True)
-            _sidecar(path).unlink(missing_ok=True)
-            continue
-        return read(path)
-    raise AssertionError("unreachable")  # pragma: no cover
+    path = _find_file(home.folder, spec.filename)
+    if path is None:
+        return read(_download(spec, home), spec.fix) if spec.url else missing()
+    try:
+        _verify(path, spec)
+    except DataFileError as error:
+        written = _recorded_sha256(path) is not None  # by a fetcher
+        if not (written and home.download_if_missing and _is_writable(home.folder)):
+            raise
+        message = "It was written by this package, so it is deleted and fetched again."
+        warnings.warn(f"{error.problem} {message}", UserWarning, stacklevel=3)
+        path.unlink(missing_ok=True)
+        _sidecar(path).unlink(missing_ok=True)
+        return _load_file(home, spec, read, missing)
+    return read(path, spec.fix)
 
 
 def _fetch_remote(remote: RemoteFile, folder: Path, *, n_retries=3, delay=1.0) -> Path:
     """Download ``remote`` into ``folder``, check it and return its path.
 
-    As :func:`sklearn.datasets._base._fetch_remote`: the file is kept only
-    when its checksum matches. A network failure (not an HTTP client error
-    such as 404) is retried ``n_retries`` times, ``delay`` seconds apart.
+    As :func:`sklearn.datasets._base._fetch_remote`: the file is kept (and
+    its SHA-256 recorded) only when its checksum matches, so nothing is left
+    of a failed download. A network failure (not an HTTP client error such
+    as 404) is retried ``n_retries`` times, ``delay`` seconds apart.
     """
-
-    def download(out):
+    folder.mkdir(parents=True, exist_ok=True)
+    logger.info("Downloading %s from %s", remote.filename, remote.url)
+    with atomic_write(folder / remote.filename, "wb") as out:
         for retries_left in range(n_retries, -1, -1):
-            digest = hashlib.new(remote.checksum.split(":")[0], usedforsecurity=False)
             out.seek(0)
             out.truncate()
             try:
                 with urllib.request.urlopen(remote.url, timeout=_TIMEOUT) as answer:
-                    for block in iter(lambda: answer.read(1 << 20), b""):
-                        digest.update(block)
-                        out.write(block)
+                    shutil.copyfileobj(answer, out)
                 break
             except _NETWORK_ERRORS as exc:
-                code = getattr(exc, "code", 500)  # HTTP 4xx: retrying won't help
+                code = getattr(exc, "code", 500)  # an HTTP status, if any
+                client_error = code < 500 and code not in (408, 429)  # as 404
                 missing = isinstance(getattr(exc, "reason", None), FileNotFoundError)
-                if (
-                    not retries_left
-                    or missing
-                    or (code < 500 and code not in (408, 429))
-                ):
+                if missing or client_error or not retries_left:
                     raise
                 warnings.warn(
                     f"Downloading {remote.url} failed ({exc}); retrying in {delay} s "
@@ -286,45 +250,35 @@ def _fetch_remote(remote: RemoteFile, folder: Path, *, n_retries=3, delay=1.0) -
                     stacklevel=2,
                 )
                 time.sleep(delay)
-        digest = f"{digest.name}:{digest.hexdigest()}"
+        out.flush()
+        [digest] = _digests(Path(out.name), [remote.checksum.split(":")[0]])
         if digest != remote.checksum.lower():
             raise OSError(
                 f"The file downloaded from {remote.url} has the checksum {digest}, "
                 f"not {remote.checksum}; it was not saved. The download was "
                 "corrupted or the source has changed."
             )
-
-    folder.mkdir(parents=True, exist_ok=True)
-    logger.info("Downloading %s from %s", remote.filename, remote.url)
-    return _write_atomically(folder / remote.filename, download)
+    return _record(folder / remote.filename)
 
 
-def _download(spec: FileSpec, home: _Home) -> Path:
+def _download(spec: RemoteFile, home: Bunch) -> Path:
     """Run :func:`_fetch_remote` for ``spec``; a failure says what to do."""
-    url, files = spec.remote.url, f"the file {spec.name}"
     reason = "download_if_missing=False"
     if home.download_if_missing and not _is_writable(home.folder):
-        reason = f"cannot download {url}: {home.folder} is read-only"
+        reason = f"cannot download {spec.url}: {home.folder} is read-only"
     elif home.download_if_missing:
         try:
             return _fetch_remote(
-                spec.remote, home.folder, n_retries=home.n_retries, delay=home.delay
+                spec, home.folder, n_retries=home.n_retries, delay=home.delay
             )
         except _NETWORK_ERRORS as exc:
-            reason = f"downloading {url} failed ({getattr(exc, 'reason', exc)})"
-    raise _missing_error(home.folder, files, reason, url) from None
-
-
-def _package_file(name: str) -> Path:
-    """Path of a file shipped in ``sklearn_charcnn/datasets/data/``."""
-    return Path(str(resources.files("sklearn_charcnn.datasets").joinpath("data", name)))
+            reason = f"downloading {spec.url} failed ({getattr(exc, 'reason', exc)})"
+    files = f"the file {spec.filename}"
+    raise _missing_error(home.folder, files, reason, spec.url) from None
 
 
 def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X_y):
-    """Return the Bunch, or ``(data, target)``, of the ``(data, target)`` splits.
-
-    The splits are concatenated in order; the description is ``descr/<name>.rst``.
-    """
+    """Return the Bunch, or ``(data, target)``, of the ``(data, target)`` splits."""
     data = [text for split_data, _ in splits for text in split_data]
     target = np.concatenate([split_target for _, split_target in splits])
     if shuffle:
@@ -343,7 +297,7 @@ def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X
         data, target = frame[["text"]], frame[columns]
     if return_X_y:
         return data, target
-    descr = resources.files("sklearn_charcnn.datasets") / "descr" / f"{name}.rst"
+    descr = Path(__file__).with_name("descr") / f"{name}.rst"
     return Bunch(
         data=data,
         target=target,
@@ -354,8 +308,26 @@ def _bunch(splits, target_names, name, shuffle, random_state, as_frame, return_X
     )
 
 
-# The fetchers' shared docstring blocks, put by _fetcher in place of the
-# lines "    {parameters}", "    {returns}" and "    {raises}".
+def _fetch(name, files, read, target_names, missing, params):
+    """Return the Bunch of data set ``name``: the body of every fetcher.
+
+    ``files`` maps each split to its file, in the order of ``subset="all"``;
+    ``read(path, fix)`` returns a file's ``(data, target)``; ``missing(split,
+    home)`` those of a split whose file is absent and has no ``url``.
+    ``params`` are the fetcher's parameters (its ``locals()``).
+    """
+    home = Bunch(folder=Path(get_data_home(params["data_home"])) / name, **params)
+    subset = params.get("subset", "all")
+    splits = [
+        _load_file(home, files[split], read, missing and partial(missing, split, home))
+        for split in (files if subset == "all" else [subset])
+    ]
+    output = [params[k] for k in ("shuffle", "random_state", "as_frame", "return_X_y")]
+    return _bunch(splits, target_names, name, *output)
+
+
+# The fetchers' shared docstring blocks, which _fetcher puts in place of the
+# lines "    {parameters}" and "    {returns}".
 _DOC = {
     "parameters": """\
     data_home : str or path-like, default=None
@@ -388,8 +360,7 @@ _DOC = {
         citation).
     (data, target) : tuple
         With ``return_X_y=True``.
-""",
-    "raises": """\
+
     Raises
     ------
     OSError
@@ -403,7 +374,7 @@ _DOC = {
 
 
 def _fetcher(target: str, subsets=(), **more):
-    """Fill a ``fetch_<name>``'s shared docstring blocks and validate its parameters.
+    """Fill a fetcher's shared docstring blocks and validate its parameters.
 
     ``target`` describes the Bunch's ``target``; ``subsets`` are the values
     of its ``subset`` besides ``"all"``; ``more`` the constraints of its own
@@ -431,17 +402,3 @@ def _fetcher(target: str, subsets=(), **more):
         )
 
     return decorate
-
-
-def _fetch(name, read_split, splits, target_names, download, output):
-    """Read each split of a data set from the data home; return its Bunch.
-
-    ``download`` is ``(data_home, download_if_missing, n_retries, delay)``,
-    ``output`` is ``(shuffle, random_state, as_frame, return_X_y)`` and
-    ``read_split(split, home)`` returns ``(data, target)``.
-    """
-    data_home, *options = download
-    home = _Home(Path(get_data_home(data_home)) / name, *options)
-    return _bunch(
-        [read_split(split, home) for split in splits], target_names, name, *output
-    )

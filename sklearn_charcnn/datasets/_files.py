@@ -36,7 +36,6 @@ _DECOMPRESSION_ERRORS = (lzma.LZMAError, EOFError, zlib.error, gzip.BadGzipFile)
 # Fields above the csv module's default limit (131,072 characters) are
 # documents like any other here.
 _FIELD_LIMIT = 2**28
-
 _CONSTRAINTS = {
     "path": [str, os.PathLike],
     "text_column": [str, list],
@@ -50,11 +49,18 @@ _CONSTRAINTS = {
 }
 
 
+def _damaged(path, where, exc) -> DataFileError:
+    return DataFileError(
+        f"{path} cannot be decompressed{where} ({type(exc).__name__}: {exc}): it "
+        "is damaged or cut short."
+    )
+
+
 def _open_binary(path: Path, encoding: str):
     """Open ``path`` for reading bytes, decompressing by suffix; skip a UTF-8 BOM.
 
-    Refuses, with an error that says what to do, a spreadsheet workbook, a
-    binary file and a UTF-16 file read with another encoding.
+    Refuses a spreadsheet workbook, a binary file and a UTF-16 file read
+    with another encoding, saying what to do.
     """
     workbook = DataFileError(
         f"{path} is a spreadsheet workbook, not a text file.",
@@ -67,10 +73,7 @@ def _open_binary(path: Path, encoding: str):
         head = binary.peek(4096)[:4096]
     except (*_DECOMPRESSION_ERRORS, OSError) as exc:
         binary.close()
-        raise DataFileError(
-            f"{path} cannot be decompressed ({type(exc).__name__}: {exc}): it is "
-            "damaged or cut short."
-        ) from exc
+        raise _damaged(path, "", exc) from exc
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     error = None
     if head.startswith(_WORKBOOK_MAGIC):
@@ -93,11 +96,11 @@ def _open_binary(path: Path, encoding: str):
     return binary
 
 
-def _lines(path: Path, binary, encoding: str) -> Iterator[str]:
-    """Yield the decoded lines of ``binary``, line ends kept; close it at the end."""
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    """Yield the decoded lines of ``path``, line ends kept."""
+    binary = _open_binary(path, encoding)
     if "\n".encode(encoding) == b"\n":
-        # An ASCII-compatible encoding: split the bytes, decode line by line,
-        # so that a decoding error names its line exactly.
+        # Split the bytes and decode line by line: an error names its line.
         source = (raw.decode(encoding) for raw in binary)
     else:
         source = io.TextIOWrapper(binary, encoding=encoding, newline="")
@@ -112,33 +115,16 @@ def _lines(path: Path, binary, encoding: str) -> Iterator[str]:
             "Pass the file's encoding, e.g. encoding='latin-1' or 'cp1252'.",
         ) from None
     except _DECOMPRESSION_ERRORS as exc:
-        raise DataFileError(
-            f"{path} cannot be decompressed after line {number} ("
-            f"{type(exc).__name__}: {exc}): it is damaged or cut short."
-        ) from None
+        raise _damaged(path, f" after line {number}", exc) from None
     finally:
         binary.close()
 
 
-def _sniff_sep(first_line: str, n_columns: int | None, quoting: int) -> str:
-    """Pick the separator that splits the first line into the most fields.
-
-    With ``columns`` given, one that gives exactly that many fields wins.
-    """
-    counts = {
-        sep: len(next(csv.reader([first_line], delimiter=sep, quoting=quoting), []))
-        for sep in _SEPARATORS
-    }
-    exact = [sep for sep in _SEPARATORS if counts[sep] == n_columns]
-    return exact[0] if exact else max(_SEPARATORS, key=counts.get)
-
-
-def _missing_columns_error(path: Path, header: list[str], missing: list[str]):
-    looks_like_data = any(
+def _header_error(path: Path, header: list[str], missing: list[str]):
+    if any(
         not name.strip() or len(name) > 50 or name.strip().lstrip("-").isdigit()
         for name in header
-    )
-    if looks_like_data:
+    ):
         return DataFileError(
             f"{path} has no header row: its first line is data "
             f"({[name[:20] for name in header[:3]]}...).",
@@ -153,11 +139,20 @@ def _missing_columns_error(path: Path, header: list[str], missing: list[str]):
 
 
 def _csv_records(path, lines, sep, quoting, columns, needed):
-    """Yield the separator, then ``(line number, {column: field})`` per row."""
+    """Yield the separator, then ``(line number, {column: field})`` per row.
+
+    Without ``sep``, the separator that splits the first line into the most
+    fields (or into as many as ``columns`` names) is used.
+    """
     first = next(lines, "")
-    lines = itertools.chain([first], lines)
     quoting = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
-    sep = sep or _sniff_sep(first, columns and len(columns), quoting)
+    counts = {
+        candidate: len(next(csv.reader([first], delimiter=candidate, quoting=quoting)))
+        for candidate in _SEPARATORS
+    }
+    exact = [candidate for candidate, n in counts.items() if n == len(columns or "")]
+    sep = sep or (exact or [max(_SEPARATORS, key=counts.get)])[0]
+    lines = itertools.chain([first], lines)
     reader = csv.reader(lines, delimiter=sep, quoting=quoting, strict=True)
     limit = csv.field_size_limit(_FIELD_LIMIT)
     try:
@@ -168,7 +163,7 @@ def _csv_records(path, lines, sep, quoting, columns, needed):
             header[0] = header[0].lstrip("\ufeff")
         missing = [name for name in needed if name not in header]
         if missing:
-            raise _missing_columns_error(path, header, missing)
+            raise _header_error(path, header, missing)
         yield sep
         line = reader.line_num
         for row in reader:
@@ -212,6 +207,20 @@ def _jsonl_records(path: Path, lines) -> Iterator:
         yield number, record
 
 
+def _folder_records(path: Path, encoding: str):
+    """Yield None (no separator), then ``(file name, record)`` per document."""
+    listing = load_files(path, load_content=False, shuffle=False)
+    if not len(listing.filenames):
+        raise DataFileError(
+            f"{path} holds no sub-folder with files.",
+            "Put each class's documents in a sub-folder named after the class.",
+        )
+    yield None
+    for name, label in zip(listing.filenames, listing.target, strict=True):
+        text = "".join(_lines(Path(name), encoding))
+        yield name, {"text": text, "label": listing.target_names[label]}
+
+
 def _labels(value, label_sep: str | None, where: str):
     """Return the label (str), the labels (list of str), or None if missing."""
     if isinstance(value, list):
@@ -229,38 +238,7 @@ def _labels(value, label_sep: str | None, where: str):
     return [label for label in labels if label] or None
 
 
-def _folder_records(path: Path, encoding: str):
-    """Yield None (no separator), then ``(file name, record)`` per document."""
-    listing = load_files(path, load_content=False, shuffle=False)
-    if not len(listing.filenames):
-        raise DataFileError(
-            f"{path} holds no sub-folder with files.",
-            "Put each class's documents in a sub-folder named after the class.",
-        )
-    yield None
-    for name, label in zip(listing.filenames, listing.target, strict=True):
-        text = "".join(_lines(Path(name), _open_binary(Path(name), encoding), encoding))
-        yield name, {"text": text, "label": listing.target_names[label]}
-
-
-def _chunk(rows: list, n_dropped: int, labelled: bool, settings: dict) -> Bunch:
-    positions, data, labels = map(list, zip(*rows, strict=True)) if rows else [[]] * 3
-    target = None
-    if labelled:  # multi-label targets stay lists until load_text_file binarizes
-        target = labels if settings["label_sep"] else np.asarray(labels, dtype=str)
-    folder = settings["format"] == "folder"
-    return Bunch(
-        data=data,
-        target=target,
-        line_numbers=None if folder else np.asarray(positions, dtype=np.int64),
-        filenames=positions if folder else None,
-        n_dropped=n_dropped,
-        n_empty=sum(not text.strip() for text in data),
-        **settings,
-    )
-
-
-def _chunks(records, text_columns, label_column, missing_labels, size, settings):
+def _chunks(records, texts, label_column, missing_labels, size, settings):
     """Group the records into Bunches of ``size`` documents."""
     rows, missing, n_dropped, n_chunks = [], [], 0, 0
     for position, record in records:
@@ -272,13 +250,11 @@ def _chunks(records, text_columns, label_column, missing_labels, size, settings)
                 n_dropped += 1
             if label is None or (missing and missing_labels == "raise"):
                 continue  # after a missing label, "raise" only counts them
-        absent = [name for name in text_columns if name not in record]
+        absent = [name for name in texts if name not in record]
         if absent:
             message = f"{where} has no key(s) {absent}; its keys are {sorted(record)}."
             raise DataFileError(message, "Name the text column (text_column=).")
-        fields = (
-            "" if record[name] is None else str(record[name]) for name in text_columns
-        )
+        fields = ("" if record[name] is None else str(record[name]) for name in texts)
         rows.append((position, " ".join(fields), label))
         if len(rows) == size:
             yield _chunk(rows, n_dropped, label_column is not None, settings)
@@ -295,10 +271,25 @@ def _chunks(records, text_columns, label_column, missing_labels, size, settings)
         yield _chunk(rows, n_dropped, label_column is not None, settings)
 
 
-def _csv_rows(path: Path, columns: list[str], *, sep: str = ",", quoting=True):
+def _chunk(rows: list, n_dropped: int, labelled: bool, settings: dict) -> Bunch:
+    positions, data, labels = map(list, zip(*rows, strict=True)) if rows else [[]] * 3
+    folder = settings["format"] == "folder"
+    if labelled:  # multi-label targets stay lists until load_text_file binarizes
+        labels = labels if settings["label_sep"] else np.asarray(labels, dtype=str)
+    return Bunch(
+        data=data,
+        target=labels if labelled else None,
+        line_numbers=None if folder else np.asarray(positions, dtype=np.int64),
+        filenames=positions if folder else None,
+        n_dropped=n_dropped,
+        n_empty=sum(not text.strip() for text in data),
+        **settings,
+    )
+
+
+def _csv_rows(path: Path, columns: list[str]):
     """Yield ``(line number, {column: field})`` per row of a header-less CSV file."""
-    lines = _lines(path, _open_binary(path, "utf-8"), "utf-8")
-    records = _csv_records(path, lines, sep, quoting, columns, [])
+    records = _csv_records(path, _lines(path, "utf-8"), ",", True, columns, [])
     next(records)  # the separator
     yield from records
 
@@ -344,11 +335,8 @@ def iter_text_file(
         The Bunch of :func:`load_text_file` for the chunk's documents,
         without ``target_names``; with ``label_sep``, ``target`` is a list
         of lists of labels (the set of labels is known only at the end).
-
-    Raises
-    ------
-    DataFileError
-        As :func:`load_text_file`, when the reading reaches the problem.
+        A file that cannot be read raises :class:`DataFileError` when the
+        reading reaches the problem.
 
     See Also
     --------
@@ -384,14 +372,13 @@ def iter_text_file(
         settings["text_columns"], texts = [], ["text"]
         label_column = None if label_column is None else "label"
     elif fmt == "jsonl":
-        records = _jsonl_records(
-            path, _lines(path, _open_binary(path, encoding), encoding)
-        )
+        records = _jsonl_records(path, _lines(path, encoding))
     else:
-        lines = _lines(path, _open_binary(path, encoding), encoding)
         needed = texts + ([] if label_column is None else [label_column])
         sep = sep or ("\t" if inner.lower() == ".tsv" else None)
-        records = _csv_records(path, lines, sep, quoting, columns, needed)
+        records = _csv_records(
+            path, _lines(path, encoding), sep, quoting, columns, needed
+        )
     settings["sep"] = next(records)
     yield from _chunks(
         records, texts, label_column, missing_labels, chunk_size, settings
@@ -458,13 +445,9 @@ def load_text_file(
         else None); ``n_dropped`` (rows dropped for a missing label);
         ``n_empty`` (blank documents, kept); ``text_columns``, ``path``,
         ``format`` (``"csv"``, ``"jsonl"`` or ``"folder"``), ``sep``,
-        ``encoding`` and ``label_sep``.
-
-    Raises
-    ------
-    DataFileError
-        A ``ValueError`` naming the file, the line and the fix when the file
-        cannot be read as asked (a missing column, a wrong encoding, ...).
+        ``encoding`` and ``label_sep``. A file that cannot be read as asked
+        (a missing column, a wrong encoding, ...) raises
+        :class:`DataFileError`, naming the file, the line and the fix.
 
     See Also
     --------
@@ -481,18 +464,7 @@ def load_text_file(
     (['Great, really', 'Dull'], ['pos', 'neg'], ';')
     """
     # One chunk of every document: the set of labels is known at the end.
-    [bunch] = iter_text_file(
-        path,
-        chunk_size=sys.maxsize,
-        text_column=text_column,
-        label_column=label_column,
-        sep=sep,
-        encoding=encoding,
-        label_sep=label_sep,
-        missing_labels=missing_labels,
-        columns=columns,
-        quoting=quoting,
-    )
+    [bunch] = iter_text_file(chunk_size=sys.maxsize, **locals())
     bunch.target_names = None
     if label_column is not None and label_sep is not None:
         binarizer = MultiLabelBinarizer()

@@ -13,20 +13,29 @@ from sklearn_charcnn.datasets._files import load_text_file
 __all__ = ["fetch_goemotions"]
 
 _URL = "https://raw.githubusercontent.com/google-research/google-research/master/goemotions/data/"
-# SHA-256 of each published TSV file, then of its xz copy in the benchmark data.
-_DIGESTS = {
-    "train": (
-        "sha256:1c254a142be5c00e80d819b9ae1bbd36d94b2eeb8f4b1271846508d57e57d9c5",
-        "sha256:777333a5759509d6d7e15aa9c720f786d23256903d7030b76dff262efdca4bcb",
-    ),
-    "dev": (
-        "sha256:575489c079c9de1097062a01738f998590d6b7ead66dd1c9fd1d2ba01fd8bc62",
-        "sha256:9b98710e30725338ffc287e180cd717849796c39efab17666a0f4156597c460f",
-    ),
-    "test": (
-        "sha256:0587b2dd8b27b97352adbfc3fb083d46005c8946657fdc2b1ca8b1cc7f1f8be4",
-        "sha256:fc6f57e299e9c24195a9b2e850d953ed8975ebe661fabd84aadac5e16b756f5f",
-    ),
+# The SHA-256 of each published TSV file, then of its xz copy in the benchmark data.
+_FILES = {
+    split: _base.RemoteFile(
+        f"{split}.tsv",
+        f"{_URL}{split}.tsv",
+        tsv,
+        (xz,),
+        _base._fix(f"fetch_goemotions(subset={split!r})", "download it again"),
+    )
+    for split, (tsv, xz) in {
+        "train": (
+            "sha256:1c254a142be5c00e80d819b9ae1bbd36d94b2eeb8f4b1271846508d57e57d9c5",
+            "sha256:777333a5759509d6d7e15aa9c720f786d23256903d7030b76dff262efdca4bcb",
+        ),
+        "dev": (
+            "sha256:575489c079c9de1097062a01738f998590d6b7ead66dd1c9fd1d2ba01fd8bc62",
+            "sha256:9b98710e30725338ffc287e180cd717849796c39efab17666a0f4156597c460f",
+        ),
+        "test": (
+            "sha256:0587b2dd8b27b97352adbfc3fb083d46005c8946657fdc2b1ca8b1cc7f1f8be4",
+            "sha256:fc6f57e299e9c24195a9b2e850d953ed8975ebe661fabd84aadac5e16b756f5f",
+        ),
+    }.items()
 }
 # emotions.txt of the data set: label index i is line i.
 _LABELS = (
@@ -57,15 +66,6 @@ def _read_tsv(path: Path, fix: str):
             fix,
         ) from None
     return bunch.data, target
-
-
-def _read_split(split: str, home: _base._Home):
-    name, digests = f"{split}.tsv", _DIGESTS[split]
-    fix = _base._fix(f"fetch_goemotions(subset={split!r})", "download it again")
-    spec = _base.FileSpec(
-        name, digests, fix, _base.RemoteFile(name, _URL + name, digests[0])
-    )
-    return _base._load_file(home, spec, lambda path: _read_tsv(path, fix))
 
 
 @_base._fetcher(
@@ -100,8 +100,6 @@ def fetch_goemotions(
 
     {returns}
 
-    {raises}
-
     References
     ----------
     .. [1] D. Demszky, D. Movshovitz-Attias, J. Ko, A. Cowen, G. Nemade and
@@ -114,11 +112,4 @@ def fetch_goemotions(
     >>> train.target.shape, train.target_names[:3]  # doctest: +SKIP
     ((43410, 28), ['admiration', 'amusement', 'anger'])
     """
-    return _base._fetch(
-        "goemotions",
-        _read_split,
-        ["train", "dev", "test"] if subset == "all" else [subset],
-        list(_LABELS),
-        (data_home, download_if_missing, n_retries, delay),
-        (shuffle, random_state, as_frame, return_X_y),
-    )
+    return _base._fetch("goemotions", _FILES, _read_tsv, _LABELS, None, locals())

@@ -159,6 +159,12 @@ def score(results, names, n_test):
             f"{result['training_ms_per_row_epoch']} ms per row and epoch), "
             f"predict {result['predict_s']} s"
         )
+    cost = results[names[0]]["training_ms_per_row_epoch"]
+    lines += [
+        f"training time per row and epoch, {name} / {names[0]}: "
+        f"{results[name]['training_ms_per_row_epoch'] / cost:.2f}"
+        for name in names[1:]
+    ]
     return lines
 
 

@@ -151,22 +151,32 @@ def model_result(
         )
     else:
         interval = fold_mean_ci([f["accuracy"] for f in folds], confidence=confidence)
+    return _pooled_result(
+        name,
+        folds,
+        device,
+        accuracy=_fold_mean(folds, "accuracy"),
+        accuracy_ci=interval,
+        macro_f1=_fold_mean(folds, "macro_f1"),
+    )
 
-    def mean(key):
-        return float(np.mean([fold[key] for fold in folds]))
 
+def _fold_mean(folds, key) -> float:
+    return float(np.mean([fold[key] for fold in folds]))
+
+
+def _pooled_result(name, folds, device, **scores) -> ModelResult:
+    """Build a model's result: its scores, and the fold means every target shares."""
     return ModelResult(
         name=name,
-        accuracy=mean("accuracy"),
-        accuracy_ci=interval,
-        macro_f1=mean("macro_f1"),
-        fit_s=mean("fit_s"),
-        predict_s=mean("predict_s"),
+        fit_s=_fold_mean(folds, "fit_s"),
+        predict_s=_fold_mean(folds, "predict_s"),
         device=device,
-        n_train=int(round(mean("n_train"))),
-        n_test=int(round(mean("n_test"))),
+        n_train=int(round(_fold_mean(folds, "n_train"))),
+        n_test=int(round(_fold_mean(folds, "n_test"))),
         params=folds[0]["params"] if len(folds) == 1 else {},
         folds=folds,
+        **scores,
     )
 
 
@@ -199,10 +209,6 @@ def multilabel_result(
         ``scores`` and ``intervals`` filled in; ``accuracy`` is the subset
         accuracy and ``macro_f1`` the macro-F1.
     """
-
-    def mean(key):
-        return float(np.mean([fold[key] for fold in folds]))
-
     if len(folds) == 1:
         intervals = multilabel_bootstrap_ci(
             y_true, y_pred, confidence=confidence, n_resamples=n_resamples
@@ -212,19 +218,14 @@ def multilabel_result(
             key: fold_mean_ci([fold[key] for fold in folds], confidence=confidence)
             for key in MULTILABEL_METRICS
         }
-    scores = {key: mean(key) for key in MULTILABEL_METRICS}
-    return ModelResult(
-        name=name,
+    scores = {key: _fold_mean(folds, key) for key in MULTILABEL_METRICS}
+    return _pooled_result(
+        name,
+        folds,
+        device,
         accuracy=scores["subset_accuracy"],
         accuracy_ci=intervals["subset_accuracy"],
         macro_f1=scores["macro_f1"],
-        fit_s=mean("fit_s"),
-        predict_s=mean("predict_s"),
-        device=device,
-        n_train=int(round(mean("n_train"))),
-        n_test=int(round(mean("n_test"))),
-        params=folds[0]["params"] if len(folds) == 1 else {},
-        folds=folds,
         scores=scores,
         intervals=intervals,
     )

@@ -17,7 +17,7 @@ This module holds the pieces that need the process group:
 - :class:`DataParallelNet`, the skorch net the classifier builds for such a
   fit: its training steps go through ``DistributedDataParallel``, its batch
   normalisations are synchronised, and the history's training scores are
-  averaged over the processes;
+  those of all the processes' shards together;
 - :func:`process_world`, which tells whether a fit here would be
   data-parallel, and across how many processes.
 
@@ -42,12 +42,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.distributed as dist
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, EpochScoring
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.parallel import DistributedDataParallel
 
-from sklearn_charcnn._training import CharCNNNet
+from sklearn_charcnn._training import CharCNNNet, f1_micro
 
 if dist.is_available():
     # torch.distributed.nn.functional evaluates its default argument
@@ -460,6 +460,30 @@ class _AverageTrainScores(Callback):
                 net.history.record(f"{key}_best", best)
 
 
+def _pooled_f1_micro(net, X, y):
+    """Micro-F1 at probability 0.5 of the shards of all processes together.
+
+    A skorch scoring function, like
+    :func:`~sklearn_charcnn._training.f1_micro`, but the true positives,
+    false positives and false negatives of this process's shard are summed
+    over the processes before the F1 is computed: micro-F1 is not a mean
+    of its shards' values, and every process records the same score.
+    """
+    predicted = (net.forward(X) > 0).cpu()
+    truth = torch.as_tensor(np.asarray(y)) > 0.5
+    counts = torch.stack(
+        [
+            (predicted & truth).sum(),
+            (predicted & ~truth).sum(),
+            (~predicted & truth).sum(),
+        ]
+    ).to(device=net.device, dtype=torch.float64)
+    dist.all_reduce(counts)
+    true_pos, false_pos, false_neg = counts.tolist()
+    counted = 2 * true_pos + false_pos + false_neg
+    return 2 * true_pos / counted if counted else 0.0
+
+
 class DataParallelNet(CharCNNNet):
     """The char-CNN's skorch net, trained across the processes of a group.
 
@@ -481,7 +505,9 @@ class DataParallelNet(CharCNNNet):
     - dropout masks come from a generator seeded with ``seed + 1 + rank``,
       so the processes draw independent masks;
     - ``train_loss`` and ``train_acc`` in the history are averaged over the
-      processes at the end of every epoch.
+      processes at the end of every epoch; a multi-label net's
+      ``train_f1_micro`` is computed from the label counts of all the
+      processes' shards.
 
     Parameters
     ----------
@@ -520,8 +546,18 @@ class DataParallelNet(CharCNNNet):
         return self
 
     def initialize_callbacks(self):
-        """Add the averaging of training scores after the scoring callbacks."""
+        """Pool the training scores of the processes' shards."""
         super().initialize_callbacks()
+        for index, (name, callback) in enumerate(self.callbacks_):
+            if (
+                isinstance(callback, EpochScoring)
+                and callback.on_train
+                and callback.scoring is f1_micro
+            ):
+                pooled = EpochScoring(
+                    _pooled_f1_micro, name=name, on_train=True, lower_is_better=False
+                )
+                self.callbacks_[index] = (name, pooled.initialize())
         names = [name for name, _ in self.callbacks_]
         after = max(
             (names.index(key) for key in ("train_loss", "train_acc") if key in names),

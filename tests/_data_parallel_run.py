@@ -5,8 +5,9 @@
 
 Each process joins a gloo process group, runs the cases below and writes
 what the tests compare into ``OUT/rank{r}.npz`` (arrays),
-``OUT/rank{r}.pkl`` (its fitted classifier) and ``OUT/rank{r}.txt`` (the
-error of a fit on mismatched data).
+``OUT/rank{r}.pkl`` (its fitted classifier), ``OUT/rank{r}-tags.pkl`` (its
+fitted multi-label classifier) and ``OUT/rank{r}.txt`` (the error of a fit on
+mismatched data).
 """
 
 import pickle
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 from _classifier_data import EASY, LENGTH, easy_codes, tiny
+from _tiny_tags import tiny_tags
 
 # The easy task is learnt in 10 epochs at this step size (held-out accuracy 1.0).
 EPOCHS = 10
@@ -34,6 +36,24 @@ def easy_classifier(world_size=1, **params):
     batch_size = EASY["batch_size"] // world_size
     settings = {**EASY, "batch_size": batch_size, "max_epochs": EPOCHS, "lr": LR}
     return tiny(**{**settings, **params})
+
+
+def tag_codes(n=80):
+    """The tiny tagged corpus as character codes and its 0/1 indicator matrix."""
+    from sklearn_charcnn import CharQuantizer
+
+    documents, Y, _ = tiny_tags(n)
+    return CharQuantizer(max_length=LENGTH).fit_transform(documents), Y
+
+
+def tags_classifier(world_size=1):
+    """A multi-label classifier with per-label thresholds tuned on validation."""
+    return easy_classifier(
+        world_size,
+        max_epochs=4,
+        validation_fraction=0.25,
+        threshold="validation",
+    )
 
 
 def batch_norm_case():
@@ -66,6 +86,32 @@ def gloo_threads():
 def _weights(classifier):
     state = classifier.net_.module_.state_dict()
     return np.concatenate([value.numpy().ravel() for value in state.values()])
+
+
+def multilabel_case(rank, world_size, out):
+    """Fit the tagged corpus across the processes; return its ``tags_*`` arrays.
+
+    The thresholds are tuned on the validation split; the fitted
+    classifier is pickled to ``out / f"rank{rank}-tags.pkl"``.
+    """
+    from sklearn_charcnn.distributed import _pooled_f1_micro
+
+    codes, Y = tag_codes()
+    tags = tags_classifier(world_size).fit(codes, Y)
+    results = {
+        "tags_weights": _weights(tags),
+        "tags_proba": tags.predict_proba(codes),
+        "tags_predicted": tags.predict(codes),
+        "tags_thresholds": tags.thresholds_,
+    }
+    for key in ("train_loss", "train_f1_micro", "valid_loss", "valid_f1_micro"):
+        results[f"tags_{key}"] = np.array(tags.history_[:, key])
+    # Training micro-F1 from two shards: every other document here.
+    shard = slice(rank, None, world_size)
+    pooled = _pooled_f1_micro(tags.net_, codes[shard], Y[shard])
+    results["tags_pooled_f1_micro"] = np.array(pooled)
+    (out / f"rank{rank}-tags.pkl").write_bytes(pickle.dumps(tags))
+    return results
 
 
 def main(out):
@@ -116,6 +162,8 @@ def main(out):
     results["short_proba_again"] = again.predict_proba(X_test)
     results["unseeded_weights"] = _weights(unseeded)
     (out / f"rank{rank}.pkl").write_bytes(pickle.dumps(classifier))
+
+    results.update(multilabel_case(rank, world_size, out))
 
     # Every process must fit the same data: here they do not.
     try:

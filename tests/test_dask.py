@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from _local_cluster import local_cluster
+from _tiny_tags import tiny_tags
 from _torch_threads import one_torch_thread
 
 distributed = pytest.importorskip("distributed")
 
 import joblib  # noqa: E402
-from sklearn.model_selection import GridSearchCV, StratifiedKFold  # noqa: E402
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from sklearn_charcnn import (  # noqa: E402
@@ -40,6 +41,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 
 CV = StratifiedKFold(2, shuffle=True, random_state=0)
 SCORING = ("accuracy", "neg_log_loss")
+# Several labels per document: stratified folds cannot take an indicator Y.
+MULTILABEL_CV = KFold(2, shuffle=True, random_state=0)
+MULTILABEL_SCORING = ("f1_macro", "roc_auc")
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +55,14 @@ def docs():
 
 
 def tiny_classifier(**params):
-    return CharCNNClassifier(
-        n_filters=4,
-        fc_width=8,
-        max_epochs=1,
-        validation_fraction=0,
-        random_state=0,
-        **params,
-    )
+    defaults = {
+        "n_filters": 4,
+        "fc_width": 8,
+        "max_epochs": 1,
+        "validation_fraction": 0,
+        "random_state": 0,
+    }
+    return CharCNNClassifier(**{**defaults, **params})
 
 
 def split_scores(search):
@@ -70,9 +74,9 @@ def split_scores(search):
     }
 
 
-def assert_same_scores(search, reference):
+def assert_same_scores(search, reference, cv=CV, scoring=SCORING):
     expected = split_scores(reference)
-    assert len(expected) == CV.n_splits * len(SCORING)
+    assert len(expected) == cv.n_splits * len(scoring)
     got = split_scores(search)
     assert got.keys() == expected.keys()
     for key in expected:
@@ -211,6 +215,42 @@ def test_grid_search_with_augmenter_on_dask_matches_sequential(client, docs):
     assert_same_scores(on_dask, reference)
     # The augmenter's p changed the training text: the candidates differ.
     first, second = reference.cv_results_["split0_test_neg_log_loss"]
+    assert first != second
+
+
+@pytest.mark.wordnet
+def test_multilabel_grid_search_with_augmenter_on_dask_matches_sequential(client):
+    # Each document and its augmented copy train on the same label row, and
+    # each label's threshold is tuned on the validation split, on workers
+    # as in this process.
+    X, Y, _ = tiny_tags(40)
+    client.register_plugin(WordNetWorkerPlugin())
+
+    def search():
+        model = make_pipeline(
+            ThesaurusAugmenter(n_copies=1, random_state=0),
+            CharQuantizer(max_length=128),
+            tiny_classifier(
+                max_epochs=2, validation_fraction=0.25, threshold="validation"
+            ),
+        )
+        grid = {"thesaurusaugmenter__p": [0.2, 0.8]}
+        return GridSearchCV(
+            model,
+            grid,
+            cv=MULTILABEL_CV,
+            scoring=MULTILABEL_SCORING,
+            refit="f1_macro",
+        )
+
+    with one_torch_thread():
+        reference = search().fit(X, Y)
+    with joblib.parallel_config(backend=DaskBackend(client=client)):
+        on_dask = search().fit(X, Y)
+    assert_same_scores(on_dask, reference, MULTILABEL_CV, MULTILABEL_SCORING)
+    assert on_dask.best_params_ == reference.best_params_
+    assert on_dask.predict(X[:5]).shape == (5, Y.shape[1])
+    first, second = reference.cv_results_["split0_test_roc_auc"]
     assert first != second
 
 

@@ -20,8 +20,14 @@ import pytest
 import torch
 import torch.distributed as dist
 from _classifier_data import easy_codes
-from _data_parallel_run import batch_norm_case, easy_classifier, held_out_codes
+from _data_parallel_run import (
+    batch_norm_case,
+    easy_classifier,
+    held_out_codes,
+    tag_codes,
+)
 from _torch_threads import one_torch_thread
+from sklearn.metrics import f1_score
 from torch.utils.data import DistributedSampler
 
 from sklearn_charcnn._training import CharCNNNet, _BatchSampler
@@ -175,6 +181,56 @@ def test_pickled_model_predicts_like_a_single_process_one(run):
     with one_torch_thread():
         classifier.set_params(warm_start=True, max_epochs=1).fit(*easy_codes())
     assert classifier.score(X_test, y_test) >= 0.9
+
+
+def test_multilabel_fit_is_the_same_in_every_process(run):
+    first, second = run[0]
+    _, Y = tag_codes()
+    assert first["tags_predicted"].shape == Y.shape
+    assert set(np.unique(first["tags_predicted"])) <= {0, 1}
+    for key in (
+        "weights",
+        "proba",
+        "predicted",
+        "thresholds",
+        "train_loss",
+        "train_f1_micro",
+        "valid_loss",
+        "valid_f1_micro",
+    ):
+        np.testing.assert_array_equal(
+            first[f"tags_{key}"], second[f"tags_{key}"], err_msg=key
+        )
+    # Tuned on the validation split, per label: not all left at 0.5.
+    assert first["tags_thresholds"].shape == (Y.shape[1],)
+    assert (first["tags_thresholds"] != 0.5).any()
+
+
+def test_pickled_multilabel_model_predicts_like_a_single_process_one(run):
+    ranks, out = run
+    classifier = pickle.loads((out / "rank0-tags.pkl").read_bytes())
+    assert type(classifier.net_) is CharCNNNet
+    codes, Y = tag_codes()
+    np.testing.assert_array_equal(classifier.thresholds_, ranks[0]["tags_thresholds"])
+    np.testing.assert_allclose(
+        classifier.predict_proba(codes), ranks[0]["tags_proba"], atol=1e-6
+    )
+    np.testing.assert_array_equal(classifier.predict(codes), ranks[0]["tags_predicted"])
+    # It trains on in this process, alone, and tunes its thresholds again.
+    with one_torch_thread():
+        classifier.set_params(warm_start=True, max_epochs=1).fit(codes, Y)
+    assert classifier.predict(codes).shape == Y.shape
+    assert classifier.thresholds_.shape == (Y.shape[1],)
+
+
+def test_training_micro_f1_pools_the_label_counts_of_all_shards(run):
+    # Each process scores every other document; together, all of them.
+    ranks, out = run
+    classifier = pickle.loads((out / "rank0-tags.pkl").read_bytes())
+    codes, Y = tag_codes()
+    whole = f1_score(Y, classifier.decision_function(codes) > 0, average="micro")
+    for rank in ranks:
+        assert rank["tags_pooled_f1_micro"] == pytest.approx(whole)
 
 
 def test_destroy_process_group_ends_the_gloo_threads_after_a_fit(run):

@@ -219,8 +219,12 @@ def _describe_recipe(recipe):
         "learning rate (``lr``)": f"{recipe['lr']:g}, {schedule}",
         "minibatch (``batch_size``)": str(recipe["batch_size"]),
         "epochs (``max_epochs``)": str(recipe["max_epochs"]),
-        "loss": "cross-entropy"
-        + (f", label smoothing {smoothing:g}" if smoothing else ""),
+        "loss (``label_smoothing``)": "cross-entropy"
+        + (
+            f", label smoothing {smoothing:g} (none for multi-label targets)"
+            if smoothing
+            else ""
+        ),
         "early stopping (``early_stopping``)": (
             f"patience {patience} epochs on validation accuracy, best epoch restored"
             if patience
@@ -269,6 +273,7 @@ _SNIPPETS = {
     ),
     "bench_classifier_ag.inc": ["classifier_ag_defaults", "accuracy_ag_tfidf"],
     "bench_long_documents.inc": ["long_documents_imdb", "long_documents_imdb_n5000"],
+    "bench_goemotions_settings.inc": ["goemotions_settings"],
     "bench_classifier_speed.inc": sorted(
         path.stem for path in RESULTS_DIR.glob("classifier_speed_*.json")
     ),

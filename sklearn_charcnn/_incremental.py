@@ -55,6 +55,7 @@ STREAM_PARAMS = (
     "n_codes",
     "recipe",
     "batch_size",
+    "label_smoothing",
     "optimizer",
     "window_length",
     "window_training",
@@ -172,7 +173,7 @@ def check_can_continue(estimator, stream) -> None:
     changed = [
         key
         for key, value in _stream_params(estimator).items()
-        if stream["params"][key] != value
+        if stream["params"].get(key) != value
     ]
     if changed:
         raise ValueError(
@@ -310,7 +311,7 @@ def start_stream(estimator, chunk):
     coefficients that ``fit`` found.
     """
     fitted = getattr(estimator, "net_", None)
-    settings = estimator._resolve_settings()
+    settings = estimator._resolve_settings(chunk.multilabel)
     if fitted is not None:
         settings = dataclasses.replace(settings, batch_norm=False)
     stream = {

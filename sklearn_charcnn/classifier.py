@@ -129,6 +129,7 @@ _ADDED_PARAMETERS = {
     "window_stride": None,
     "window_pool": "mean",
     "window_training": "random",
+    "label_smoothing": None,
 }
 
 # Documents per forward pass in validation and prediction: larger than the
@@ -248,7 +249,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         types the largest code seen in training plus one.
     recipe : {"default", "paper"}, default="default"
         Training recipe giving the defaults of ``max_epochs``, ``batch_size``,
-        ``lr``, ``optimizer`` and ``early_stopping``, the initialisation and
+        ``lr``, ``label_smoothing``, ``optimizer`` and ``early_stopping``, the initialisation and
         the learning-rate schedule (see Notes). ``"paper"`` is section 2.3
         of the paper.
     max_epochs : int, default=None
@@ -258,6 +259,13 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         Minibatch size; ``None`` takes the recipe's (32 / 128).
     lr : float, default=None
         Peak learning rate; ``None`` takes the recipe's (1e-3 / 0.01).
+    label_smoothing : float in [0, 1), default=None
+        Label smoothing of the loss: with one label per document, the
+        ``label_smoothing`` of :class:`torch.nn.CrossEntropyLoss`; with a
+        multi-label target, each 0/1 target moves that far towards 0.5.
+        ``None`` takes the recipe's for one label per document (0.1 / 0)
+        and 0 for multi-label targets (see the user guide page "Training on
+        CPU and GPU").
     optimizer : torch optimizer class, default=None
         Called as ``optimizer(params, lr=lr)``; use :func:`functools.partial`
         to set other arguments. ``None`` takes the recipe's (AdamW with
@@ -449,6 +457,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "lr": [Interval(Real, 0, None, closed="neither"), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left"), None],
         "optimizer": [callable, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": [Interval(Integral, 1, None, closed="left"), "boolean", None],
@@ -481,6 +490,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         max_epochs=None,
         batch_size=None,
         lr=None,
+        label_smoothing=None,
         optimizer=None,
         validation_fraction=0.1,
         early_stopping=None,
@@ -507,6 +517,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
@@ -683,7 +694,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"device={self.device!r} but CUDA is not available.")
         return str(device)
 
-    def _resolve_settings(self) -> _Settings:
+    def _resolve_settings(self, multilabel=False) -> _Settings:
         """Every ``None`` parameter takes its recipe's (or size's) value, here only."""
         recipe = RECIPES[self.recipe]
         preset = SIZES[self.size]
@@ -708,7 +719,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
             batch_size=pick(self.batch_size, recipe["batch_size"]),
             max_epochs=pick(self.max_epochs, recipe["max_epochs"]),
             schedule=recipe["schedule"],
-            label_smoothing=recipe["label_smoothing"],
+            label_smoothing=pick(
+                self.label_smoothing, 0.0 if multilabel else recipe["label_smoothing"]
+            ),
             patience=int(patience or 0) if self.validation_fraction > 0 else 0,
         )
 
@@ -1016,7 +1029,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         if warm and "_incremental" in self.__dict__:
             raise ValueError(WARM_FIT_AFTER_STREAM)
         data = self._validate_fit_data(X, y, sample_weight, warm)
-        settings = self._resolve_settings()
+        settings = self._resolve_settings(data.multilabel)
         if warm:  # the fitted network has its normalisation folded away
             settings = _Settings(**{**settings.__dict__, "batch_norm": False})
         self.device_ = self._resolve_device()
@@ -1290,7 +1303,7 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         self.__dict__.update(fitted)
         self.device_ = device
         stream = self.__dict__.get("_incremental")
-        settings = self._resolve_settings()
+        settings = self._resolve_settings(fitted.get("_multilabel", False))
         if stream is None:  # a fitted network has its normalisation folded
             settings = _Settings(**{**settings.__dict__, "batch_norm": False})
         else:  # a partial_fit stream keeps it, and its optimizer's state

@@ -157,6 +157,7 @@ SMOKE_RUNS = {
     "bench_bytes_alphabet.py": ([], []),
     "bench_classifier_speed.py": ([], []),
     "bench_export.py": ([], []),
+    "bench_goemotions_settings.py": ([], [SHARED]),
     "bench_grid_search_dask.py": ([], []),
     "bench_long_documents.py": (
         ["--variants", "first-512,windows-512,windows-512-all"],

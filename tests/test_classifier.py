@@ -149,6 +149,8 @@ def test_default_recipe_uses_adamw_and_label_smoothing():
     clf = tiny().fit(X, y)
     assert isinstance(clf.net_.optimizer_, torch.optim.AdamW)
     assert clf.net_.criterion_.label_smoothing == 0.1
+    assert tiny(label_smoothing=0.0).fit(X, y).net_.criterion_.label_smoothing == 0.0
+    assert tiny(recipe="paper").fit(X, y).net_.criterion_.label_smoothing == 0.0
 
 
 def test_default_recipe_trains_with_batch_norm_and_folds_it_away():

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import torch
 from _classifier_data import LENGTH, make_codes
 from scipy.special import expit, softmax
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
@@ -180,6 +181,23 @@ def test_validation_thresholds_need_a_validation_split():
 
 
 # -------------------------------------------------------------- weights
+
+
+def test_multilabel_targets_train_without_label_smoothing_unless_set():
+    X, Y = keyword_codes()
+    plain = small().fit(X, Y)
+    assert plain.net_.criterion_.label_smoothing == 0.0
+    smoothed = small(label_smoothing=0.1).fit(X, Y)
+    assert smoothed.net_.criterion_.label_smoothing == 0.1
+    assert not np.allclose(plain.predict_proba(X), smoothed.predict_proba(X))
+    # Smoothing moves each 0/1 target 0.05 towards 0.5 before the BCE.
+    logits, target = np.zeros((1, 2)), np.array([[0.0, 1.0]])
+    loss = smoothed.net_.criterion_(torch.tensor(logits), torch.tensor(target))
+    np.testing.assert_allclose(loss.item(), np.log(2), rtol=1e-6)
+    logits = np.array([[-3.0, 3.0]])
+    loss = smoothed.net_.criterion_(torch.tensor(logits), torch.tensor(target))
+    expected = -(0.05 * np.log(expit(-3.0)) + 0.95 * np.log(expit(3.0)))
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-6)
 
 
 def test_balanced_class_weight_gives_negatives_over_positives():

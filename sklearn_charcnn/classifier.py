@@ -937,42 +937,30 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         ``early_stopping`` are ``fit``'s. Feed the chunks again for more
         epochs, and score held-out data between calls to validate.
 
-        *Step size.* A linear warm-up over the batches of the first call,
-        then the constant peak ``lr``, with the recipe's optimizer: a decay
-        needs to know where training ends. ``lr`` may be changed with
-        ``set_params`` between calls (a decay by hand); every other
-        parameter that builds the network or weighs its data is fixed for
-        the stream, and a change raises.
+        *Step size.* A linear warm-up over the first call's batches, then the
+        constant peak ``lr`` (``set_params`` may change it between calls);
+        a change of any other parameter that builds the network or weighs
+        its data raises.
 
-        *Batch normalisation* (``batch_norm``, on in the default recipe)
-        stays in the network between calls: ``fit`` folds it into the
-        convolutions when training ends, and a stream has no last call. The
-        classifier predicts after every call, in evaluation mode: each
-        normalisation uses its running statistics, which is exactly what the
-        folded network computes, and predicting changes nothing in the
-        stream. :func:`~sklearn_charcnn.export.export_onnx` folds a copy.
+        *Batch normalisation* stays in the network between calls (``fit``
+        folds it away when training ends; a stream has no end). Predictions
+        use its running statistics, as the folded network would.
 
         *fit and partial_fit never mix silently.* On a classifier fitted by
-        ``fit``, ``partial_fit`` starts a stream from the fitted network
-        (same classes and width; batch normalisation folded away) with a new
-        optimizer, as ``SGDClassifier.partial_fit`` continues the
-        coefficients of ``fit``. ``partial_fit`` refuses
-        ``warm_start=True``; ``fit`` with ``warm_start=True`` refuses a
-        stream; ``fit`` with ``warm_start=False`` trains a new network and
-        ends the stream.
+        ``fit``, ``partial_fit`` continues the fitted network with a new
+        optimizer, as ``SGDClassifier.partial_fit`` continues ``fit``'s
+        coefficients. ``partial_fit`` refuses ``warm_start=True``, and a warm
+        ``fit`` refuses a stream.
 
         *Reproducible.* With an int ``random_state``, the same chunks in the
-        same order give the same network. A classifier pickled between
-        calls (``pickle`` or skops) carries its optimizer state and
-        continues as if it had never been saved.
+        same order give the same network, also across a pickle or skops
+        round trip between calls.
 
-        A chunk whose width, codes or labels do not fit the stream raises
-        and leaves the classifier as it was. In a
-        :class:`~sklearn.pipeline.Pipeline`, which has no ``partial_fit``,
-        fit the quantizer once (it learns nothing from the documents:
-        ``quantizer.fit([])``), pass each chunk's codes here, and predict
-        with the pipeline. See the user guide page "Corpora bigger than
-        memory".
+        A chunk that does not fit the stream raises and leaves the classifier
+        as it was. A :class:`~sklearn.pipeline.Pipeline` has no
+        ``partial_fit``: fit the quantizer once (``quantizer.fit([])``) and
+        pass each chunk's codes here (user guide: "Corpora bigger than
+        memory").
 
         Examples
         --------

@@ -272,7 +272,11 @@ _SNIPPETS = {
         path.stem for path in RESULTS_DIR.glob("augmentation_ag_*.json")
     ),
     "bench_classifier_ag.inc": ["classifier_ag_defaults", "accuracy_ag_tfidf"],
-    "bench_long_documents.inc": ["long_documents_imdb", "long_documents_imdb_n5000"],
+    "bench_long_documents.inc": [
+        "long_documents_imdb",
+        "long_documents_imdb_first_1014",
+        "long_documents_imdb_n5000",
+    ],
     "bench_goemotions_settings.inc": ["goemotions_settings"],
     "bench_classifier_speed.inc": sorted(
         path.stem for path in RESULTS_DIR.glob("classifier_speed_*.json")

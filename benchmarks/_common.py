@@ -28,6 +28,7 @@ that the script still runs; its figures mean nothing.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
@@ -63,6 +64,30 @@ def add_smoke_option(parser) -> None:
         action="store_true",
         help="a run of seconds that checks the script: a handful of documents, "
         "one epoch of a tiny network, no record written into results/",
+    )
+
+
+def add_variants_option(parser, variants, default=None, help="") -> None:
+    """Add ``--variants a,b,...``: which of ``variants`` to run, in that order.
+
+    ``default`` is a comma-separated list (all of them if None); an unknown
+    name is a usage error that lists the known ones.
+    """
+
+    def names(text: str) -> list[str]:
+        chosen = text.split(",")
+        unknown = sorted(set(chosen) - set(variants))
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown variants {unknown}; choose among {list(variants)}"
+            )
+        return chosen
+
+    parser.add_argument(
+        "--variants",
+        type=names,
+        default=names(default or ",".join(variants)),
+        help=f"comma-separated, among {list(variants)}{help}",
     )
 
 

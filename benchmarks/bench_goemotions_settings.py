@@ -29,7 +29,13 @@ from __future__ import annotations
 import argparse
 import time
 
-from _common import SHARED_DATA, SMOKE_CHARCNN, add_smoke_option, write_result
+from _common import (
+    SHARED_DATA,
+    SMOKE_CHARCNN,
+    add_smoke_option,
+    add_variants_option,
+    write_result,
+)
 from sklearn.metrics import f1_score
 
 from sklearn_charcnn.compare import CORPUS_CHARCNN, make_models
@@ -89,14 +95,11 @@ def summarise(results, n_train, n_dev) -> list[str]:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    add_variants_option(parser, VARIANTS)
     parser.add_argument("--data-home", default=str(SHARED_DATA))
     add_smoke_option(parser)
     args = parser.parse_args(argv)
-    names = args.variants.split(",")
-    unknown = sorted(set(names) - set(VARIANTS))
-    if unknown:
-        parser.error(f"unknown variants {unknown}; choose among {list(VARIANTS)}")
+    names = args.variants
     train = fetch_goemotions("train", data_home=args.data_home)
     dev = fetch_goemotions("dev", data_home=args.data_home)
     if args.smoke:

@@ -44,6 +44,7 @@ from _common import (
     SMOKE_CHARCNN,
     SMOKE_DOCS,
     add_smoke_option,
+    add_variants_option,
     write_result,
 )
 from skorch.callbacks import Callback
@@ -170,10 +171,8 @@ def score(results, names, n_test):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--variants",
-        default="first-512,windows-512",
-        help=f"comma-separated, the first is the reference; among {list(VARIANTS)}",
+    add_variants_option(
+        parser, VARIANTS, "first-512,windows-512", "; the first is the reference"
     )
     parser.add_argument("--set", dest="settings", type=_setting, action="append")
     parser.add_argument("--n-train", type=int, default=None)
@@ -184,10 +183,7 @@ def main(argv=None):
     parser.add_argument("--output", default="long_documents_imdb")
     add_smoke_option(parser)
     args = parser.parse_args(argv)
-    names = args.variants.split(",")
-    unknown = sorted(set(names) - set(VARIANTS))
-    if unknown:
-        parser.error(f"unknown variants {unknown}; choose among {list(VARIANTS)}")
+    names = args.variants
     settings = {**SETTINGS, **dict(args.settings or [])}
     if args.smoke:
         settings.update({k: v for k, v in SMOKE_CHARCNN.items() if k != "max_length"})

@@ -10,11 +10,11 @@ to ``results/<name>.json``.
 from __future__ import annotations
 
 import argparse
-import json
 
 from _common import (
     SMOKE_CHARCNN,
     SMOKE_DOCS,
+    add_settings_option,
     add_smoke_option,
     command_line,
     write_result,
@@ -23,29 +23,10 @@ from _common import (
 from sklearn_charcnn.compare import MODEL_NAMES, run_comparison
 
 
-def _setting(text: str) -> tuple[str, object]:
-    key, sep, value = text.partition("=")
-    if not sep:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        return key.strip(), json.loads(value)
-    except ValueError:
-        return key.strip(), value
-
-
 def parser(description: str, *, output: str) -> argparse.ArgumentParser:
     """Options every accuracy benchmark takes."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument(
-        "--set",
-        dest="settings",
-        type=_setting,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a char-CNN setting (max_length or a CharCNNClassifier parameter; "
-        "VALUE read as JSON), e.g. --set max_epochs=20 --set batch_norm=false",
-    )
+    add_settings_option(parser)
     parser.add_argument(
         "--models",
         default=",".join(MODEL_NAMES),

@@ -67,6 +67,30 @@ def add_smoke_option(parser) -> None:
     )
 
 
+def _setting(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+def add_settings_option(parser) -> None:
+    """Add ``--set KEY=VALUE`` (repeatable): char-CNN settings, in ``args.settings``."""
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a char-CNN setting (max_length or a CharCNNClassifier parameter; "
+        "VALUE read as JSON), e.g. --set max_epochs=20 --set batch_norm=false",
+    )
+
+
 def add_variants_option(parser, variants, default=None, help="") -> None:
     """Add ``--variants a,b,...``: which of ``variants`` to run, in that order.
 

@@ -38,11 +38,11 @@ import argparse
 import time
 
 import numpy as np
-from _accuracy import _setting
 from _common import (
     SHARED_DATA,
     SMOKE_CHARCNN,
     SMOKE_DOCS,
+    add_settings_option,
     add_smoke_option,
     add_variants_option,
     write_result,
@@ -174,7 +174,7 @@ def main(argv=None):
     add_variants_option(
         parser, VARIANTS, "first-512,windows-512", "; the first is the reference"
     )
-    parser.add_argument("--set", dest="settings", type=_setting, action="append")
+    add_settings_option(parser)
     parser.add_argument("--n-train", type=int, default=None)
     parser.add_argument("--n-test", type=int, default=None)
     parser.add_argument(
@@ -184,7 +184,7 @@ def main(argv=None):
     add_smoke_option(parser)
     args = parser.parse_args(argv)
     names = args.variants
-    settings = {**SETTINGS, **dict(args.settings or [])}
+    settings = {**SETTINGS, **dict(args.settings)}
     if args.smoke:
         settings.update({k: v for k, v in SMOKE_CHARCNN.items() if k != "max_length"})
     train, test, corpus = load(args)

@@ -186,8 +186,7 @@ def _ensemble_substitutions(results_dir):
         [test] = [t for t in record.paired_tests if t.reference == "tfidf-word"]
         gap = 100 * (tfidf.accuracy - vote.accuracy)
         side = "below" if gap > 0 else "above"
-        p_value = format_p_value(test.p_value)
-        p_text = f"p {p_value}" if p_value.startswith("<") else f"p = {p_value}"
+        p_text = format_p_value(test.p_value, sentence=True)
         return {
             "ag_vote_acc": f"{vote.accuracy:.1%}",
             "ag_vote_k": str(len(members)),

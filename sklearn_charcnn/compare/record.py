@@ -234,15 +234,13 @@ class PairedTest:
 
     def summary(self) -> str:
         """One sentence: the difference, the p-value and what it means."""
-        verdict = _verdict(self.p_value)
-        p_value = format_p_value(self.p_value)
         return (
             f"{self.model} - {self.reference}: "
             f"{100 * self.accuracy_difference:+.1f} accuracy points on "
             f"{self.n_documents:,} documents (only {self.model} right on "
             f"{self.only_model:,}, only {self.reference} right on "
-            f"{self.only_reference:,}); McNemar p "
-            f"{p_value if p_value.startswith('<') else '= ' + p_value}, {verdict}"
+            f"{self.only_reference:,}); McNemar "
+            f"{format_p_value(self.p_value, sentence=True)}, {_verdict(self.p_value)}"
         )
 
 
@@ -326,14 +324,12 @@ class PairedPermutationTest:
 
     def summary(self) -> str:
         """One sentence: the difference, the p-value and what it means."""
-        verdict = _verdict(self.p_value)
-        p_value = format_p_value(self.p_value)
         return (
             f"{self.model} - {self.reference}: {100 * self.difference:+.1f} "
             f"{_METRIC_WORDS[self.metric]} points on {self.n_documents:,} "
-            f"documents; paired permutation test p "
-            f"{p_value if p_value.startswith('<') else '= ' + p_value} "
-            f"({self.method}), {verdict}"
+            f"documents; paired permutation test "
+            f"{format_p_value(self.p_value, sentence=True)} "
+            f"({self.method}), {_verdict(self.p_value)}"
         )
 
 

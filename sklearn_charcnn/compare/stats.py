@@ -150,16 +150,23 @@ def mcnemar(only_first: int, only_second: int) -> McNemar:
     return McNemar(b, c, p_value, "chi-square, continuity-corrected")
 
 
-def format_p_value(p_value: float) -> str:
+def format_p_value(p_value: float, *, sentence: bool = False) -> str:
     """Write a p-value for a table: three decimals, or ``< 0.001``.
+
+    With ``sentence=True``, for a sentence: ``p = 0.219`` or ``p < 0.001``.
 
     Examples
     --------
     >>> from sklearn_charcnn.compare.stats import format_p_value
     >>> format_p_value(0.21875), format_p_value(2e-9)
     ('0.219', '< 0.001')
+    >>> format_p_value(0.21875, sentence=True), format_p_value(2e-9, sentence=True)
+    ('p = 0.219', 'p < 0.001')
     """
-    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+    text = "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+    if not sentence:
+        return text
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 # ------------------------------------------------------------ multi-label

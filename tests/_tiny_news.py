@@ -30,17 +30,18 @@ def write_csv(path, rows, *, header=("text", "label"), sep=",", encoding="utf-8"
     return path
 
 
-# The smallest char-CNN the command line trains: for tests of the CLI's
-# plumbing, not of what the network learns.
+# The smallest char-CNN the tests train: for tests of the plumbing (the
+# compare engine, the command line), not of what the network learns.
+TINY_CHARCNN = {
+    "max_length": 128,
+    "max_epochs": 1,
+    "n_filters": 4,
+    "fc_width": 8,
+    "device": "cpu",
+}
+# The same network as command-line options.
 TINY_NET = [
-    "--max-length",
-    "128",
-    "--max-epochs",
-    "1",
-    "--n-filters",
-    "4",
-    "--fc-width",
-    "8",
-    "--device",
-    "cpu",
+    part
+    for key, value in TINY_CHARCNN.items()
+    for part in (f"--{key.replace('_', '-')}", str(value))
 ]

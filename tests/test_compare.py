@@ -9,7 +9,7 @@ import joblib
 import numpy as np
 import pytest
 from _local_cluster import local_cluster
-from _tiny_news import TINY_CSV, read_tiny_csv
+from _tiny_news import TINY_CHARCNN, TINY_CSV, read_tiny_csv
 from _torch_threads import one_torch_thread
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import NotFittedError
@@ -29,15 +29,6 @@ from sklearn_charcnn.compare import (
     run_comparison,
 )
 from sklearn_charcnn.compare.stats import bootstrap_accuracy_ci, fold_mean_ci, mcnemar
-
-TINY_CHARCNN = {
-    "max_length": 128,
-    "max_epochs": 1,
-    "n_filters": 4,
-    "fc_width": 8,
-    "device": "cpu",
-}
-
 
 # ------------------------------------------------------------ statistics
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skops.io as sio
+from _tiny_news import TINY_CHARCNN
 from _tiny_tags import TAGS, tiny_tags
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
@@ -34,14 +35,6 @@ from sklearn_charcnn.compare.stats import (
     paired_permutation_test,
 )
 from sklearn_charcnn.network import min_input_length
-
-TINY_CHARCNN = {
-    "max_length": 128,
-    "max_epochs": 1,
-    "n_filters": 4,
-    "fc_width": 8,
-    "device": "cpu",
-}
 
 
 def noisy_copy(Y, rate, seed):

@@ -249,9 +249,9 @@ class CharCNNClassifier(ClassifierMixin, BaseEstimator):
         types the largest code seen in training plus one.
     recipe : {"default", "paper"}, default="default"
         Training recipe giving the defaults of ``max_epochs``, ``batch_size``,
-        ``lr``, ``label_smoothing``, ``optimizer`` and ``early_stopping``, the initialisation and
-        the learning-rate schedule (see Notes). ``"paper"`` is section 2.3
-        of the paper.
+        ``lr``, ``label_smoothing``, ``optimizer`` and ``early_stopping``, the
+        initialisation and the learning-rate schedule (see Notes).
+        ``"paper"`` is section 2.3 of the paper.
     max_epochs : int, default=None
         Passes over the training data; ``None`` takes the recipe's (10 for
         "default", 30 for "paper").
